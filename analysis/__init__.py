@@ -1,0 +1,1 @@
+"""Analysis on clause models: similar clauses, drafting by analogy, subsidy estimates."""

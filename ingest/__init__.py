@@ -1,0 +1,1 @@
+"""Ingest: policy files in, clause models out (read, normalise, structure, clauses, fields)."""

@@ -1,0 +1,169 @@
+"""Document-level facts read from the text: city, number, title, issuer, dates, validity,
+and the funding rules (who pays which share of which articles).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from ingest.figures import DATE_RE, add_duration, parse_date, parse_duration, plain
+from ingest.model import FundingRule, Validity
+from ingest.normalize import Normalized
+from ingest.structure import BACK_MATTER
+
+NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
+ISSUER = re.compile(r"(?P<issuer>(?P<place>[\u4e00-\u9fff]{2,8}?)(?P<kind>市|县|区|自治州|州|盟)人民政府(?:办公室|办公厅)?)")
+TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?$")
+
+
+def _lines(norm: Normalized) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for raw in norm.text.split("\n"):
+        if raw:
+            out.append((pos, raw))
+        pos += len(raw) + 1
+    return out
+
+
+def read_number(norm: Normalized) -> str | None:
+    m = NUMBER_LINE.search(norm.text)
+    return m.group(1) if m else None
+
+
+def read_issuer(norm: Normalized) -> tuple[str | None, str | None]:
+    """(issuer, city short name without 市)."""
+    for _, line in _lines(norm)[:12]:
+        m = ISSUER.match(line)
+        if m:
+            return m["issuer"], m["place"]
+    m = ISSUER.search(norm.text)
+    return (m["issuer"], m["place"]) if m else (None, None)
+
+
+def read_title(norm: Normalized, issuer: str | None) -> str | None:
+    lines = [l for _, l in _lines(norm)]
+    for i, line in enumerate(lines[:15]):
+        if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):
+            title = line
+            j = i
+            while not TITLE_END.search(title) and j + 1 < len(lines) and j - i < 3:
+                j += 1
+                title += lines[j]
+            if TITLE_END.search(title):
+                return title
+    return None
+
+
+def read_validity(norm: Normalized) -> Validity:
+    text = norm.text.replace("\n", "")
+    v = Validity()
+    m = re.search(r"(\d{4}年\d{1,2}月\d{1,2}日)印发", text)
+    if m:
+        v.printed = parse_date(m.group(1))
+    # the signing date: a date alone on a line before the back matter, not a print date
+    back = re.search(BACK_MATTER.pattern, norm.text, re.M)
+    for pos, line in _lines(norm):
+        if back and pos >= back.start():
+            break
+        if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line):
+            v.issued = parse_date(line)
+    if v.issued is None:
+        v.issued = v.printed
+    em = re.search(r"自(?P<d>\d{4}年\d{1,2}月\d{1,2}日|印发之日|发布之日)起(?:施行|实施|执行|生效)", text)
+    if em:
+        v.effective = parse_date(em["d"]) if DATE_RE.match(em["d"]) else v.printed or v.issued
+    xm = re.search(r"有效期(?:至|到)(\d{4}年\d{1,2}月\d{1,2}日)", text)
+    if xm:
+        v.expiry = parse_date(xm.group(1))
+    else:
+        d = parse_duration(text)
+        if d and v.effective:
+            v.duration = d[0]
+            v.expiry = add_duration(v.effective, years=d[1], months=d[2])
+            v.expiry_computed = True
+    am = re.search(r"适用于(\d{4}年\d{1,2}月\d{1,2}日)至(\d{4}年\d{1,2}月\d{1,2}日)", text)
+    if am:
+        v.awards_from, v.awards_to = parse_date(am.group(1)), parse_date(am.group(2))
+    else:
+        am = re.search(r"(?:奖补时间|申报时间|奖补对象)从(\d{4}年\d{1,2}月\d{1,2}日)(?:开始|起)", text)
+        if am:
+            v.awards_from = parse_date(am.group(1))
+    return v
+
+
+def _articles_in(text: str) -> list[str]:
+    """Article tokens named in a funding sentence: 第三条、第四条 or “六、七、九”条."""
+    arts = re.findall(r"第[一二三四五六七八九十\d]+条", text)
+    m = re.search(r"“([一二三四五六七八九十、]+)”条", text)
+    if m:
+        arts += [x for x in m.group(1).split("、") if x]
+    return arts
+
+
+def read_funding(norm: Normalized, doc_id: str) -> list[FundingRule]:
+    """Funding rules: shares between city and districts, local government, fiscal system."""
+    text = norm.text
+    rules: list[FundingRule] = []
+    n = 0
+    except_arts: list[str] = []
+
+    def add(kind, snippet_span, **kw):
+        nonlocal n
+        n += 1
+        s, e = snippet_span
+        rules.append(FundingRule(f"{doc_id}/funding/{n}", kind, text[s:e].replace("\n", ""),
+                                 span=norm.span(s, e), **kw))
+
+    for sm in re.finditer(r"[^。]*(?:承担|分担)[^。]*。", text):
+        s0 = sm.start()
+        sent = sm.group(0)
+        flat = sent.replace("\n", "")
+        if "属地政府承担" in flat and "具体补助金额" in flat:
+            continue  # clause-level: handled on the clause itself
+        em = re.search(r"除(“[^”]+”条)[^，]*?由市级财政承担", flat)
+        if em:
+            arts = _articles_in(em.group(1))
+            add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0), articles=arts)
+            except_arts = arts
+        named = _articles_in(flat.split("比例")[0]) if "比例" in flat else []
+        # 由市级财政和当地财政各承担50%
+        for m in re.finditer(r"涉及([^。；]*?)的，由市级财政和当地财政(?:各承担(\d+)%|分别承担(\d+)%、(\d+)%)", flat):
+            districts = [d for d in re.split(r"、|和", m.group(1)) if d]
+            city = Decimal(m.group(2) or m.group(3))
+            local = Decimal(m.group(2) or m.group(4))
+            add("shared", _locate(text, s0, sent, m.group(0)), city_share=city, local_share=local,
+                districts=districts, except_articles=except_arts)
+        # 比例为盐湖区、运城开发区5:5，其余各县（市）（永济市除外）2:8
+        if "比例" in flat:
+            tail = flat[flat.index("比例"):]
+            for m in re.finditer(r"(?:比例为)?([^，。]*?)(\d+(?:\.\d+)?)[:：](\d+(?:\.\d+)?)", tail):
+                a, b = Decimal(m.group(2)), Decimal(m.group(3))
+                total = a + b
+                districts = [d for d in re.split(r"、", m.group(1).replace("比例为", "")) if d]
+                add("shared", _locate(text, s0, sent, m.group(0)),
+                    city_share=plain(a * 100 / total), local_share=plain(b * 100 / total),
+                    districts=districts, articles=named)
+            if re.search(r"其余条款[^，。]*由市本级承担", flat):
+                m = re.search(r"其余条款[^，。]*由市本级承担", flat)
+                add("city", _locate(text, s0, sent, m.group(0)), city_share=Decimal(100),
+                    local_share=Decimal(0), except_articles=named)
+        if re.search(r"(?:按|根据)现行财政体制(?:分担|分级承担)", flat) and not re.search(r"回拨", flat):
+            m = re.search(r"[^，。]*(?:按|根据)现行财政体制(?:分担|分级承担)[^，。]*", flat)
+            add("fiscal-system", _locate(text, s0, sent, m.group(0)))
+        elif re.search(r"由(?:市级财政|市本级)承担", flat) and not rules:
+            add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0))
+    return rules
+
+
+def _locate(text: str, s0: int, sent: str, flat_piece: str) -> tuple[int, int]:
+    """Normalised span of `flat_piece` (found in the sentence without newlines)."""
+    flat = sent.replace("\n", "")
+    i = flat.find(flat_piece)
+    idx = [k for k, ch in enumerate(sent) if ch != "\n"]
+    return s0 + idx[i], s0 + idx[i + len(flat_piece) - 1] + 1
+
+
+def in_force(valid_from: date | None, valid_to: date | None, on: date) -> bool:
+    """Whether a period contains `on` (open ends count as unbounded)."""
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)

@@ -1,0 +1,256 @@
+"""Clause models: the typed result of ingesting one policy document.
+
+Everything downstream (the RDF graph, Neo4j, the app, estimates) is built from these
+dataclasses, and `to_json`/`from_json` keep them as the store's clause-model file.
+Offsets (`Span`) always refer to the original file's characters (or, for PDF, DOCX and
+HTML, to the extracted text saved beside the store).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass
+class Span:
+    """Characters start..end of the source; `gaps` are noise inside it (page numbers)."""
+
+    start: int
+    end: int
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Amount:
+    """A sum of money granted, capped or added by a clause, in yuan (exact)."""
+
+    value: Decimal
+    role: str  # award | cap | per-unit | bonus | tier
+    per: str | None = None  # enterprise | site | booth | event | person | ... (see ontology)
+    per_year: bool = False  # the cap or award renews every year
+    unit: str | None = None  # for per-unit amounts: what one unit is (USD imported, trainee, m2-month)
+    qualifier: str | None = None  # e.g. 境外 / 境内 when one clause has several caps
+    span: Span | None = None
+    text: str = ""
+
+
+@dataclass
+class Rate:
+    """A percentage of a cost base (50 means 50%)."""
+
+    percent: Decimal
+    base: str | None = None  # the cost the percentage applies to, as written
+    qualifier: str | None = None
+    span: Span | None = None
+    text: str = ""
+
+
+@dataclass
+class Threshold:
+    """A minimum (or maximum) a beneficiary must reach: 200万美元以上 is op '>=' 2000000 USD."""
+
+    metric: str  # exports | imports | turnover | area | enterprises | trainees | ... (see ontology)
+    op: str  # '>=' | '>' | '<=' | '<'
+    value: Decimal
+    unit: str  # USD | CNY | m2 | enterprise | person | day | year | month | ...
+    span: Span | None = None
+    text: str = ""
+
+
+@dataclass
+class Tier:
+    """One step of a tiered award: reach `threshold`, get `amount`."""
+
+    threshold: Threshold | None
+    amount: Amount
+    label: str | None = None
+
+
+@dataclass
+class Bonus:
+    """An extra on top of the base award (再增加10万元, 上浮10%)."""
+
+    condition: str
+    amount: Decimal | None = None  # yuan
+    percent: Decimal | None = None
+    span: Span | None = None
+    text: str = ""
+
+
+@dataclass
+class StackingRule:
+    """A rule about combining awards: 就高不叠加, 不重复享受, or an explicit permission."""
+
+    kind: str  # highest-only | no-duplicate | allowed | once-only
+    text: str
+    span: Span | None = None
+    excludes_articles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FundingRule:
+    """Who pays: city and district shares, or the local government, for some articles."""
+
+    id: str
+    kind: str  # shared | local | city | fiscal-system
+    text: str
+    city_share: Decimal | None = None  # percent
+    local_share: Decimal | None = None  # percent
+    districts: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # article labels it applies to ([] = all)
+    except_articles: list[str] = field(default_factory=list)
+    span: Span | None = None
+
+
+@dataclass
+class Validity:
+    issued: date | None = None
+    printed: date | None = None
+    effective: date | None = None
+    expiry: date | None = None
+    expiry_computed: bool = False
+    duration: str | None = None  # the duration as written, e.g. 有效期五年
+    awards_from: date | None = None
+    awards_to: date | None = None
+    span: Span | None = None
+
+
+@dataclass
+class Reference:
+    """A citation of another document: its number and, where given, its title."""
+
+    number: str
+    title: str | None = None
+    span: Span | None = None
+
+
+@dataclass
+class Article:
+    """A unit of the document's structure: section (一、), item (（一）, 1.), 第X条, annex."""
+
+    key: str  # stable path key, e.g. "1.2" or "annex.1.1"
+    label: str  # the label path as printed, e.g. "一、2" or "第五条（三）"
+    level: int
+    title: str | None
+    kind: str  # section | article | item | annex | closing
+    parent: str | None
+    span: Span | None = None
+
+
+@dataclass
+class Clause:
+    """One provision: the unit every comparison, query and estimate works on."""
+
+    id: str
+    doc_id: str
+    article: str  # label path
+    article_key: str
+    kind: str  # incentive | measure | target | general
+    text: str
+    span: Span
+    categories: list[str] = field(default_factory=list)  # direct concept slugs
+    instrument: str | None = None
+    rates: list[Rate] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+    tiers: list[Tier] = field(default_factory=list)
+    bonuses: list[Bonus] = field(default_factory=list)
+    one_time: bool | None = None
+    beneficiary: str | None = None
+    conditions: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    stacking: list[StackingRule] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    funding: list[str] = field(default_factory=list)  # ids of FundingRules that apply
+    unparsed: list[str] = field(default_factory=list)  # money/percent text not understood
+
+
+@dataclass
+class Document:
+    id: str
+    file: str  # path relative to the project root (or to the store for extracted text)
+    sha256: str
+    city: str
+    number: str | None
+    title: str | None
+    issuer: str | None
+    validity: Validity
+    funding_rules: list[FundingRule] = field(default_factory=list)
+    stacking: list[StackingRule] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    uncovered: list[dict] = field(default_factory=list)  # money/percent outside any clause
+    synthetic: bool = False
+
+
+# --- JSON (de)serialisation -------------------------------------------------------------
+
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, date):
+        return obj.isoformat()
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [_encode(x) for x in obj]
+    return obj
+
+
+def to_json(doc: Document) -> dict:
+    """A JSON-ready dict; decimals become strings so that 0.03 stays 0.03."""
+    return _encode(doc)
+
+
+_DECIMALS = {"value", "percent", "amount", "city_share", "local_share"}
+_DATES = {"issued", "printed", "effective", "expiry", "awards_from", "awards_to"}
+
+
+def _decode(cls, data):
+    if data is None:
+        return None
+    kwargs = {}
+    hints = {f.name: f for f in dataclasses.fields(cls)}
+    for name, value in data.items():
+        if name not in hints:
+            continue
+        kwargs[name] = _decode_field(cls, name, value)
+    return cls(**kwargs)
+
+
+_NESTED = {
+    (Document, "validity"): Validity, (Document, "funding_rules"): FundingRule,
+    (Document, "stacking"): StackingRule, (Document, "references"): Reference,
+    (Document, "articles"): Article, (Document, "clauses"): Clause,
+    (Clause, "span"): Span, (Clause, "rates"): Rate, (Clause, "amounts"): Amount,
+    (Clause, "thresholds"): Threshold, (Clause, "tiers"): Tier, (Clause, "bonuses"): Bonus,
+    (Clause, "references"): Reference, (Clause, "stacking"): StackingRule,
+    (Tier, "threshold"): Threshold, (Tier, "amount"): Amount,
+}
+
+
+def _decode_field(cls, name, value):
+    if value is None:
+        return None
+    if name == "span":
+        return Span(value["start"], value["end"], [tuple(g) for g in value.get("gaps", [])])
+    if name == "gaps":
+        return [tuple(g) for g in value]
+    nested = _NESTED.get((cls, name))
+    if nested is not None:
+        if isinstance(value, list):
+            return [_decode(nested, v) for v in value]
+        return _decode(nested, value)
+    if name in _DECIMALS and isinstance(value, str):
+        return Decimal(value)
+    if name in _DATES and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def from_json(data: dict) -> Document:
+    return _decode(Document, data)

@@ -1,0 +1,197 @@
+"""Ingest one file or a corpus folder: read -> normalise -> structure -> clauses -> fields.
+
+`ingest_file` returns a `Document` with every clause cited back to the original characters;
+`ingest_corpus` does every supported file of a folder, in name order.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from ingest import categories
+from ingest.clauses import split_provisions
+from ingest.fields import extract
+from ingest.figures import find_money, find_percents
+from ingest.metadata import read_funding, read_issuer, read_number, read_title, read_validity
+from ingest.model import Clause, Document, FundingRule, StackingRule
+from ingest.normalize import Normalized, normalize
+from ingest.read import read_source
+from policykg.errors import PolicyKGError
+
+SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+TARGET = re.compile(r"到20\d\d年|培育[^。]{0,30}\d+[^。]{0,6}(?:家|个)以上|新增[^。]{0,20}\d+家以上|累计开展|每年举办")
+GENERAL = re.compile(r"^本(?:意见|政策|措施|办法|行动计划|计划|通知|规定)|适用于|负责解释|另行制定|为准")
+
+
+def doc_id_for(path: Path) -> str:
+    """A stable, IRI-safe id from the file name: 'Wenzhou 2022(60).txt' -> 'wenzhou-2022-60'."""
+    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower()
+    return stem or "document"
+
+
+def _kind(text: str, instrument: str | None, grants: bool, general: bool) -> str:
+    if instrument and (grants or instrument in ("case-by-case", "reference")):
+        return "incentive"
+    if general or GENERAL.search(text):
+        return "general"
+    if TARGET.search(text):
+        return "target"
+    return "measure"
+
+
+def _flat_index(norm: Normalized) -> tuple[str, list[int]]:
+    idx = [i for i, ch in enumerate(norm.text) if ch != "\n"]
+    return "".join(norm.text[i] for i in idx), idx
+
+
+def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -> Document:
+    """A Document from decoded text; `file` is how provenance names the source."""
+    norm = normalize(text)
+    if not norm.text.strip():
+        raise PolicyKGError(f"{file}: no text to ingest")
+    from ingest.structure import parse_structure
+
+    structure = parse_structure(norm)
+    number = read_number(norm)
+    issuer, city = read_issuer(norm)
+    if not structure.bodies or not any(b.article.kind in ("item", "article") for b in structure.bodies):
+        raise PolicyKGError(f"{file}: no recognisable structure: expected numbered parts such as "
+                            "一、 （一） 1. or 第一条")
+    if city is None:
+        raise PolicyKGError(f"{file}: cannot tell the issuing city: expected an issuer such as "
+                            "'XX市人民政府办公室' near the top")
+    doc = Document(
+        id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=city,
+        number=number, title=read_title(norm, issuer), issuer=issuer, validity=read_validity(norm),
+        funding_rules=read_funding(norm, doc_id), articles=structure.articles)
+
+    counters: dict[str, int] = {}
+    for body in structure.bodies:
+        art = body.article
+        body_text = norm.text[body.start:body.end]
+        for s, e in split_provisions(body_text, art.title):
+            a, b = body.start + s, body.start + e
+            ptext = norm.text[a:b].replace("\n", "")
+            idx = [k for k in range(a, b) if norm.text[k] != "\n"]
+
+            def at(i, j, idx=idx):
+                return norm.span(idx[i], idx[j - 1] + 1)
+
+            f = extract(ptext, at, number)
+            counters[art.key] = counters.get(art.key, 0) + 1
+            context = (art.title or "") + ptext
+            clause = Clause(
+                id=f"{doc_id}/{art.key}/c{counters[art.key]}", doc_id=doc_id, article=art.label,
+                article_key=art.key, kind=_kind(ptext, f.instrument, f.grants, body.general),
+                text=norm.original_text(a, b), span=norm.span(a, b),
+                categories=categories.categorise(ptext) or categories.categorise(context),
+                instrument=f.instrument, rates=f.rates, amounts=f.amounts, thresholds=f.thresholds,
+                tiers=f.tiers, bonuses=f.bonuses, one_time=f.one_time, beneficiary=f.beneficiary,
+                conditions=f.conditions, references=f.references, stacking=f.stacking,
+                agencies=f.agencies, unparsed=f.unparsed)
+            if body.general and clause.kind == "incentive" and not f.rates:
+                clause.kind = "general"
+            if clause.kind != "incentive":
+                clause.instrument = None
+                clause.unparsed += [t.text for t in clause.thresholds + [x.threshold for x in clause.tiers if x.threshold]]
+                clause.thresholds, clause.tiers, clause.rates = [], [], []
+                if clause.kind == "target":
+                    clause.unparsed = []
+                    clause.amounts = []
+            doc.clauses.append(clause)
+    _attach_agencies(doc)
+    _attach_funding(doc, norm)
+    doc.stacking = [r for c in doc.clauses if c.kind == "general" for r in c.stacking]
+    doc.references = _unique_refs(doc)
+    doc.uncovered = _uncovered(doc, norm)
+    return doc
+
+
+def ingest_file(path: Path, root: Path | None = None) -> tuple[Document, str, bool]:
+    """(Document, its text, whether that text was extracted from PDF/DOCX/HTML)."""
+    src = read_source(path)
+    rel = str(path.resolve().relative_to(root.resolve())) if root and _inside(path, root) else str(path)
+    doc = ingest_text(src.text, rel, doc_id_for(path), extracted=src.extracted)
+    return doc, src.text, src.extracted
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise PolicyKGError(f"{folder}: no such corpus folder")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
+    if not files:
+        raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
+    return files
+
+
+def _attach_agencies(doc: Document) -> None:
+    by_article: dict[str, list[str]] = {}
+    for c in doc.clauses:
+        if c.agencies:
+            by_article[c.article_key] = c.agencies
+    for c in doc.clauses:
+        if not c.agencies and c.article_key in by_article:
+            c.agencies = list(by_article[c.article_key])
+
+
+def _matches(label: str, token: str) -> bool:
+    if token.startswith("第"):
+        return label.startswith(token)
+    return f"（{token}）" in label or label.startswith(f"{token}、")
+
+
+def _attach_funding(doc: Document, norm: Normalized) -> None:
+    n = len(doc.funding_rules)
+    for c in doc.clauses:
+        if c.kind != "incentive":
+            continue
+        if "属地政府承担" in c.text.replace(" ", ""):
+            n += 1
+            rule = FundingRule(f"{doc.id}/funding/{n}", "local", "具体补助金额由属地政府承担",
+                               city_share=Decimal(0), local_share=Decimal(100), articles=[c.article],
+                               span=c.span)
+            doc.funding_rules.append(rule)
+            c.funding.append(rule.id)
+            continue
+        for r in doc.funding_rules:
+            if r.kind == "local":
+                continue
+            if r.articles and not any(_matches(c.article, t) for t in r.articles):
+                continue
+            if any(_matches(c.article, t) for t in r.except_articles):
+                continue
+            c.funding.append(r.id)
+
+
+def _unique_refs(doc: Document):
+    seen, out = set(), []
+    for c in doc.clauses:
+        for r in c.references:
+            key = r.number or r.title
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+    return out
+
+
+def _uncovered(doc: Document, norm: Normalized) -> list[dict]:
+    """Money amounts and percentages of the text that lie in no clause's span."""
+    flat, idx = _flat_index(norm)
+    spans = sorted((c.span.start, c.span.end) for c in doc.clauses)
+    found = [(m.start, m.end) for m in find_money(flat)] + [(s, e) for _, s, e in find_percents(flat)]
+    out = []
+    for s, e in sorted(found):
+        o = norm.offsets[idx[s]]
+        if not any(a <= o < b for a, b in spans):
+            out.append({"text": flat[s:e], "start": o, "end": norm.offsets[idx[e - 1]] + 1})
+    return out

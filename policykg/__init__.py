@@ -1,0 +1,1 @@
+"""policykg: a comparative knowledge graph of cross-border e-commerce subsidy policies."""

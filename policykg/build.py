@@ -1,0 +1,136 @@
+"""Build a store from a corpus folder: ingest every file, make the RDF graph, validate it
+with SHACL, and write everything to a staging folder that replaces the store atomically.
+
+A store folder holds:
+  documents.json  the clause models (ingest.model), the input of analyses and exports
+  oxigraph/       the RDF graph in an embedded Oxigraph store (graph.store)
+  texts/          the text extracted from PDF, DOCX and HTML inputs (provenance offsets)
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.model import Document, from_json, to_json
+from policykg.errors import PolicyKGError, ValidationFailed
+
+DOCUMENTS = "documents.json"
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    clauses: int = 0
+    incentives: int = 0
+    triples: int = 0
+    conforms: bool = True
+    messages: list[str] = field(default_factory=list)
+    uncovered: list[dict] = field(default_factory=list)  # money/percent outside every clause
+    unparsed: list[dict] = field(default_factory=list)  # inside a clause, not understood
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        out = [f"documents: {self.documents}", f"clauses: {self.clauses}", f"incentives: {self.incentives}",
+               f"triples: {self.triples}",
+               f"SHACL: {'conforms' if self.conforms else f'{len(self.messages)} violation(s)'}"]
+        out += [f"  {m}" for m in self.messages[:20]]
+        out.append(f"money amounts and percentages outside every clause: {len(self.uncovered)}")
+        out += [f"  {u['file']}:{u['start']}-{u['end']} {u['text']}" for u in self.uncovered]
+        out.append(f"money amounts and percentages inside a clause but not parsed: {len(self.unparsed)}")
+        out += [f"  {u['clause']} {u['text']}" for u in self.unparsed]
+        out.append(f"built in {self.seconds:.2f} s")
+        return out
+
+
+def ingest_folder(corpus: Path, root: Path, progress: bool = False) -> tuple[list[Document], dict[str, str]]:
+    """Ingest every supported file; returns the documents and the extracted texts by doc id."""
+    from ingest.pipeline import corpus_files, ingest_file
+
+    files = corpus_files(corpus)
+    docs, extracted = [], {}
+    seen: dict[str, str] = {}
+    iterator = files
+    if progress and len(files) > 50:
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="ingest", unit="doc")
+    for path in iterator:
+        doc, text, was_extracted = ingest_file(path, root)
+        if doc.id in seen:
+            raise PolicyKGError(f"{path}: same document id '{doc.id}' as {seen[doc.id]}: rename one file")
+        seen[doc.id] = str(path)
+        if was_extracted:
+            extracted[doc.id] = text
+            doc.file = f"texts/{doc.id}.txt"
+        docs.append(doc)
+    return docs, extracted
+
+
+def build(corpus: Path, store: Path, root: Path, progress: bool = False) -> BuildReport:
+    """Ingest, graph, validate, then swap the new store in; the old one stays on any failure."""
+    from graph.rdf import documents_to_graph
+    from graph.shacl import validate
+    from graph.store import write_store
+
+    t0 = time.perf_counter()
+    docs, extracted = ingest_folder(corpus, root, progress)
+    graph = documents_to_graph(docs)
+    conforms, messages = validate(graph)
+    report = summarise(docs)
+    report.triples = len(graph)
+    report.conforms, report.messages = conforms, messages
+    if not conforms:
+        raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; store left unchanged:\n"
+                               + "\n".join(messages[:20]))
+    store = store.resolve()
+    store.parent.mkdir(parents=True, exist_ok=True)
+    staging = store.parent / f".{store.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+        write_store(graph, staging)
+        (staging / DOCUMENTS).write_text(
+            json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+        if extracted:
+            (staging / "texts").mkdir()
+            for doc_id, text in extracted.items():
+                (staging / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        swap_in(staging, store)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def swap_in(staging: Path, store: Path) -> None:
+    """Replace `store` by `staging` with renames, so a reader never sees a half store."""
+    old = store.parent / f".{store.name}.old-{os.getpid()}"
+    if store.exists():
+        os.rename(store, old)
+    os.rename(staging, store)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def summarise(docs: list[Document]) -> BuildReport:
+    r = BuildReport(documents=len(docs))
+    for d in docs:
+        r.clauses += len(d.clauses)
+        r.incentives += sum(c.kind == "incentive" for c in d.clauses)
+        r.uncovered += [{"file": d.file, **u} for u in d.uncovered]
+        r.unparsed += [{"clause": c.id, "text": t} for c in d.clauses for t in c.unparsed]
+    return r
+
+
+def load_documents(store: Path) -> list[Document]:
+    """The clause models of a built store."""
+    path = store / DOCUMENTS
+    if not path.exists():
+        raise PolicyKGError(f"no store at {store}: run `policykg build` first")
+    try:
+        return [from_json(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PolicyKGError(f"{path}: unreadable clause models ({exc}): rebuild with `policykg build`") from exc
