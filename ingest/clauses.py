@@ -86,8 +86,10 @@ def split_provisions(text: str, title: str | None) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
-    if title and len(merged) > 1 and flat[merged[0][0]:merged[0][1]].rstrip("。") == title:
-        merged = merged[1:]
+    if len(merged) > 1:
+        first = flat[merged[0][0]:merged[0][1]].rstrip("。")
+        if first == title or (len(first) <= 24 and not re.search(r"[，；：\d]", first)):
+            merged = merged[1:]  # the item's name (or a sub-heading), not a provision
     provisions: list[tuple[int, int]] = []
     for s, e in merged:
         sentence = flat[s:e]

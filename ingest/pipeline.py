@@ -128,7 +128,8 @@ def _inside(path: Path, root: Path) -> bool:
 def corpus_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise PolicyKGError(f"{folder}: no such corpus folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED
+                   and p.stem.lower() != "readme")  # a folder's README describes it, it is no policy
     if not files:
         raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
     return files

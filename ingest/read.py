@@ -405,7 +405,6 @@ def cjk_count(text: str) -> int:
 
 def _html_article_text(markup: str, path: Path) -> str:
     from bs4 import BeautifulSoup
-    from bs4.element import Tag
 
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
@@ -426,15 +425,15 @@ def _html_article_text(markup: str, path: Path) -> str:
         if cjk_count(tag.get_text()) * 2 <= total:
             tag.decompose()
     total = cjk_count(root.get_text())
-    root = _article_root(root, total, Tag)
-    lines = _block_text(root, Tag).split("\n")
+    root = _article_root(root, total)
+    lines = _block_text(root).split("\n")
     text = "\n".join(line.strip() for line in lines if line.strip())
     if not text:
         raise PolicyKGError(f"{path} has no article text: give the page that contains the policy itself")
     return text
 
 
-def _article_root(root, total: int, tag_type):
+def _article_root(root, total: int):
     """<article>, else the content-like element (content/article/main/TRS_Editor) with the most
     hanzi, else <main>, else the whole body; a candidate must hold at least half the page's hanzi."""
 
@@ -450,34 +449,34 @@ def _article_root(root, total: int, tag_type):
     content_like = [
         t
         for t in root.find_all(True)
-        if isinstance(t, tag_type)
-        and any(_CONTENT_WORDS.search(v) for v in [t.get("id") or "", *(t.get("class") or [])] if v)
+        if any(_CONTENT_WORDS.search(v) for v in [t.get("id") or "", *(t.get("class") or [])] if v)
     ]
     return best(articles) or best(content_like) or best(root.find_all("main")) or root
 
 
-def _block_text(root, tag_type) -> str:
+def _block_text(root) -> str:
     """Text of `root` with block elements as line breaks and HTML whitespace collapsed."""
-    from bs4.element import NavigableString, PreformattedString
+    from bs4.element import NavigableString, PreformattedString, Tag
 
     parts: list[str] = []
-
-    def walk(node, pre: bool) -> None:
-        for child in node.children:
-            if isinstance(child, tag_type):
-                name = child.name.lower()
-                if name == "br":
-                    parts.append("\n")
-                    continue
-                block = name in _BLOCK_TAGS
-                if block:
-                    parts.append("\n")
-                walk(child, pre or name == "pre")
-                if block:
-                    parts.append("\n")
-            elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
-                # PreformattedString covers comments, doctypes, CDATA and processing instructions
-                parts.append(str(child) if pre else _HTML_SPACE.sub(" ", str(child)))
-
-    walk(root, False)
+    block_end = object()
+    # An explicit stack, not recursion: a page may nest elements thousands deep.
+    stack: list = [(child, False) for child in reversed(root.contents)]
+    while stack:
+        node, pre = stack.pop()
+        if node is block_end:
+            parts.append("\n")
+        elif isinstance(node, Tag):
+            name = node.name.lower()
+            if name == "br":
+                parts.append("\n")
+                continue
+            if name in _BLOCK_TAGS:
+                parts.append("\n")
+                stack.append((block_end, pre))
+            inner = pre or name == "pre"
+            stack.extend((child, inner) for child in reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            # PreformattedString covers comments, doctypes, CDATA and processing instructions
+            parts.append(str(node) if pre else _HTML_SPACE.sub(" ", str(node)))
     return "".join(parts)

@@ -28,8 +28,10 @@ SERVICES_STOP  += fuseki-stop
 $(FUSEKI_JAR):
 	@$(FUSEKI_NEEDS)
 	@echo "fuseki: fetching jena-fuseki-server $(FUSEKI_VERSION) with Maven"
-	$(MVN) -q -B -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-	  -Dartifact=org.apache.jena:jena-fuseki-server:$(FUSEKI_VERSION) -DoutputDirectory=$(dir $@)
+	@mkdir -p var && $(MVN) -B -ntp org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+	  -Dartifact=org.apache.jena:jena-fuseki-server:$(FUSEKI_VERSION) -DoutputDirectory=$(dir $@) \
+	  >var/fuseki-fetch.log 2>&1 \
+	  || { tail -40 var/fuseki-fetch.log; echo "fuseki-start: Maven failed; full output in var/fuseki-fetch.log" >&2; exit 1; }
 
 fuseki-start: $(FUSEKI_JAR)
 	@$(FUSEKI_NEEDS)

@@ -1,6 +1,6 @@
 """The `policykg` command: finds its subcommands in policykg/commands/ and runs one.
 
-Each module in policykg.commands defines `register(subparsers)`; heavy imports happen inside
+Each module in policykg.commands (but _-prefixed helpers) defines `register(subparsers)`; heavy imports happen inside
 the command's handler, so that `policykg --help` and every command start fast.
 """
 from __future__ import annotations
@@ -18,6 +18,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policykg", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # shared helpers, not a command
         importlib.import_module(f"policykg.commands.{info.name}").register(sub)
     return p
 

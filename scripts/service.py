@@ -1,7 +1,8 @@
 """Starts and stops the development servers that mk/*.mk runs (Neo4j, Fuseki), with pid and log files.
 
 `start` runs a command in the background in its own session, its output in a log file, and waits
-until it answers on 127.0.0.1:PORT (and, if asked, until a real Neo4j login or an HTTP GET works);
+until it answers on 127.0.0.1:PORT (and, if asked, until its log shows a ready line and a real Neo4j
+login or an HTTP GET works);
 on failure it prints the tail of the log and stops what it started. `stop` sends SIGTERM and waits.
 Both are idempotent: start on a running server and stop on a stopped one say so and succeed.
 Uses only the standard library, except the neo4j driver for --neo4j-login.
@@ -134,24 +135,27 @@ def start(args: argparse.Namespace) -> int:
     pid_file.write_text(f"{process.pid}\n")
 
     deadline = began + args.timeout
-    reason = f"{HOST}:{port} does not accept connections"
+    reason = "no check ran"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pid_file.unlink(missing_ok=True)
             print(f"{name}-start: {name} exited with code {process.returncode} while starting; "
                   f"last lines of {log}:\n{log_tail(log)}", file=sys.stderr)
             return 1
-        if port_open(port):
-            if args.neo4j_login:
-                reason = neo4j_login(port)
-            elif args.http_path:
-                reason = http_ok(port, args.http_path)
-            else:
-                reason = None
-            if reason is None:
-                print(f"{name}: running on {HOST}:{port} (pid {process.pid}, ready after "
-                      f"{time.monotonic() - began:.1f} s, log {log})")
-                return 0
+        if args.ready_text and args.ready_text not in log.read_text(errors="replace"):
+            reason = f"{log} does not show {args.ready_text!r} yet"
+        elif not port_open(port):
+            reason = f"{HOST}:{port} does not accept connections"
+        elif args.neo4j_login:
+            reason = neo4j_login(port)
+        elif args.http_path:
+            reason = http_ok(port, args.http_path)
+        else:
+            reason = None
+        if reason is None:
+            print(f"{name}: running on {HOST}:{port} (pid {process.pid}, ready after "
+                  f"{time.monotonic() - began:.1f} s, log {log})")
+            return 0
         time.sleep(0.5)
 
     terminate(process.pid, args.match, 30)
@@ -183,7 +187,8 @@ def stop(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="start ... -- COMMAND: the server command follows --")
     sub = parser.add_subparsers(dest="action", required=True)
     for action in ("start", "stop"):
         p = sub.add_parser(action)
@@ -199,13 +204,14 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--neo4j-login", action="store_true",
                            help="ready only when user neo4j logs in with NEO4J_PASSWORD")
             p.add_argument("--http-path", help="ready only when GET of this path answers 200")
-            p.add_argument("command", nargs=argparse.REMAINDER, help="-- then the server command")
+            p.add_argument("--ready-text", help="ready only once the log contains this text")
         else:
             p.add_argument("--timeout", type=float, default=60)
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:len(argv) - len(command) - 1] if "--" in argv else argv)
     if args.action == "start":
-        if args.command[:1] == ["--"]:
-            args.command = args.command[1:]
+        args.command = command
         return start(args)
     return stop(args)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from policykg import config
-from policykg.commands.common import add_store, store_of
+from policykg.commands._common import add_store, store_of
 
 
 def register(sub) -> None:

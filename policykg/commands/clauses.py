@@ -5,7 +5,7 @@ import csv
 import json
 import sys
 
-from policykg.commands.common import add_store, store_of
+from policykg.commands._common import add_store, store_of
 
 CSV_FIELDS = ["id", "city", "document", "article", "kind", "categories", "instrument", "rates_percent",
               "amounts", "thresholds", "one_time", "funding", "text", "source"]

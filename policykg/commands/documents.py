@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from policykg.commands.common import add_store, store_of
+from policykg.commands._common import add_store, store_of
 
 
 def register(sub) -> None:

@@ -3,7 +3,9 @@
  *
  * Environment: NEO4J_PORT (default 7687), NEO4J_PASSWORD for the user neo4j (default policykg-dev),
  * NEO4J_DATA_DIR (default var/neo4j, relative to the working directory) and NEO4J_PAGECACHE
- * (default 64m). See mk/neo4j.mk, which starts and stops it.
+ * (default 64m). See mk/neo4j.mk, which starts and stops it. Bolt accepts connections a few seconds
+ * before the password is set, so clients wait for the "ready" line this prints; logins before it fail,
+ * and repeated failures lock the user for 5 s. Usage data reporting is off (no network but 127.0.0.1).
  */
 package org.policykg;
 
@@ -36,6 +38,7 @@ public final class Neo4jLauncher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);

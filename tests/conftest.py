@@ -1,0 +1,22 @@
+"""Shared fixtures: the project root, the corpus, clause models ingested once per session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def corpus_docs():
+    """Clause models of the five corpus documents, by file name."""
+    from ingest.pipeline import corpus_files, ingest_file
+
+    return {p.name: ingest_file(p, ROOT)[0] for p in corpus_files(CORPUS)}
