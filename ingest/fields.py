@@ -20,7 +20,8 @@ CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:（(?P<num>[^）]{3,30}号)
 
 # what a cap or award is per, by the words in front of it (longest first)
 PER = [
-    ("所有企业", "all-enterprises"), ("单个独立站", "site"), ("单个展位", "booth"), ("每个展位", "booth"),
+    ("所有企业", "all-enterprises"), ("每家机构", "institution"), ("每家院校", "institution"),
+    ("每家平台", "platform"), ("每个店铺", "store"), ("每个独立站", "site"), ("单个独立站", "site"), ("单个展位", "booth"), ("每个展位", "booth"),
     ("单个店铺", "store"), ("单个院校", "institution"), ("单个机构", "institution"),
     ("单个运营主体", "operator"), ("单个运营企业", "operator"), ("运营企业", "operator"),
     ("单个平台", "platform"), ("单个活动或项目", "event"), ("单个活动", "event"), ("每场次", "session"),

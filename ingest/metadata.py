@@ -127,11 +127,15 @@ def read_funding(norm: Normalized, doc_id: str) -> list[FundingRule]:
             add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0), articles=arts)
             except_arts = arts
         named = _articles_in(flat.split("比例")[0]) if "比例" in flat else []
-        # 由市级财政和当地财政各承担50%
-        for m in re.finditer(r"涉及([^。；]*?)的，由市级财政和当地财政(?:各承担(\d+)%|分别承担(\d+)%、(\d+)%)", flat):
-            districts = [d for d in re.split(r"、|和", m.group(1)) if d]
-            city = Decimal(m.group(2) or m.group(3))
-            local = Decimal(m.group(2) or m.group(4))
+        # (涉及X的，)由市级财政和当地/区（县、市）财政各承担50% | 分别承担25%、75%
+        for m in re.finditer(r"(?:涉及([^。；]*?)的，)?由市级财政和([^。；，]{0,12}?)财政"
+                             r"(?:各承担(\d+)%|分别承担(\d+)%、(\d+)%)", flat):
+            if m.group(1):
+                districts = [d for d in re.split(r"、|和", m.group(1)) if d]
+            else:
+                districts = [m.group(2)] if m.group(2) and m.group(2) != "当地" else []
+            city = Decimal(m.group(3) or m.group(4))
+            local = Decimal(m.group(3) or m.group(5))
             add("shared", _locate(text, s0, sent, m.group(0)), city_share=city, local_share=local,
                 districts=districts, except_articles=except_arts)
         # 比例为盐湖区、运城开发区5:5，其余各县（市）（永济市除外）2:8

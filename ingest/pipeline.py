@@ -101,6 +101,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
                     clause.unparsed = []
                     clause.amounts = []
             doc.clauses.append(clause)
+    _inherit_metrics(doc)
     _attach_agencies(doc)
     _attach_funding(doc, norm)
     doc.stacking = [r for c in doc.clauses if c.kind == "general" for r in c.stacking]
@@ -133,6 +134,18 @@ def corpus_files(folder: Path) -> list[Path]:
     if not files:
         raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
     return files
+
+
+def _inherit_metrics(doc: Document) -> None:
+    """'超过1000万元的…；超过5000万元的…': the second threshold's metric is the first's."""
+    prev = None
+    for c in doc.clauses:
+        if prev is not None and prev.article_key == c.article_key:
+            known = {t.unit: t.metric for t in prev.thresholds if t.metric != "amount"}
+            for t in c.thresholds:
+                if t.metric == "amount" and t.unit in known:
+                    t.metric = known[t.unit]
+        prev = c
 
 
 def _attach_agencies(doc: Document) -> None:

@@ -1,0 +1,457 @@
+"""Clause models to RDF: `documents_to_graph` turns ingested documents into one rdflib graph.
+
+The graph holds the ontology (ontology/policykg.ttl, so instrument, per, metric and comparison
+individuals carry their labels) and the category scheme (ontology/categories.ttl), then one
+description per document. Every node has a minted IRI derived from document id, article key,
+clause id and list index (see docs/ontology.md), so that building twice gives identical
+triples; there are no blank nodes. Money and percentages are exact xsd:decimal literals in
+canonical form (0.03 stays "0.03", 200000.0 becomes "200000"), the form Oxigraph stores.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+
+from graph.namespaces import (
+    CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PKG, PROV, RDF, RDFS, SCHEMA,
+    TIME, XSD, bind_prefixes,
+)
+from ingest.model import (
+    Amount, Article, Bonus, Clause, Document, FundingRule, Rate, Reference, Span, StackingRule,
+    Threshold, Tier, Validity,
+)
+from policykg.config import ontology_dir
+
+ONTOLOGY_FILES = ("policykg.ttl", "categories.ttl")
+
+CLAUSE_CLASSES = {
+    "incentive": PKG.Incentive, "measure": PKG.Measure, "target": PKG.Target,
+    "general": PKG.GeneralProvision,
+}
+DIVISION_CLASSES = {
+    "section": PKG.Section, "article": PKG.Article, "item": PKG.Item, "annex": PKG.Annex,
+    "closing": PKG.ClosingPart,
+}
+AMOUNT_CLASSES = {
+    "award": PKG.Award, "cap": PKG.Cap, "per-unit": PKG.PerUnitAmount, "bonus": PKG.BonusAmount,
+    "tier": PKG.TierAmount,
+}
+COMPARISONS = {">=": PKG.atLeast, ">": PKG.moreThan, "<=": PKG.atMost, "<": PKG.lessThan}
+CURRENCIES = {"CNY", "USD"}
+
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "]": "〕", "］": "〕", "】": "〕"})
+
+
+# --- literals and IRIs ------------------------------------------------------------------------
+
+def decimal_literal(value: Decimal | int | str) -> Literal:
+    """An exact xsd:decimal in canonical form (never a float).
+
+    >>> str(decimal_literal(Decimal("0.03"))), str(decimal_literal(Decimal("150000000.0")))
+    ('0.03', '150000000')
+    >>> decimal_literal(Decimal("2E+5")).datatype == XSD.decimal, str(decimal_literal("0.30"))
+    (True, '0.3')
+    """
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"not a finite decimal: {value!r}")
+    text = format(number.normalize(), "f")
+    if text in ("-0", "-0.0"):
+        text = "0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def segment(text: str) -> str:
+    """One IRI path segment: kept when it is plain ASCII, else percent-encoded (UTF-8).
+
+    >>> segment("wenzhou-2022-60"), segment("1.2"), segment("温州"), segment("")
+    ('wenzhou-2022-60', '1.2', '%E6%B8%A9%E5%B7%9E', '_')
+    """
+    if not text:
+        return "_"
+    return text if _SAFE_SEGMENT.fullmatch(text) else quote(text, safe="")
+
+
+def normalize_number(number: str) -> str:
+    """A document number without spaces and with 〔〕 brackets, for matching citations.
+
+    >>> normalize_number("丽政办发 [2020] 1 号")
+    '丽政办发〔2020〕1号'
+    """
+    return re.sub(r"\s+", "", number).translate(_BRACKETS)
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    return ID[f"doc/{segment(doc_id)}"]
+
+
+def clause_iri(doc_id: str, article_key: str, clause_id: str) -> URIRef:
+    return ID[f"clause/{segment(doc_id)}/{segment(article_key)}/{segment(clause_id)}"]
+
+
+def division_iri(doc_id: str, article_key: str) -> URIRef:
+    return ID[f"division/{segment(doc_id)}/{segment(article_key)}"]
+
+
+def city_iri(city: str) -> URIRef:
+    return ID[f"city/{segment(city)}"]
+
+
+def category_iri(slug: str) -> URIRef:
+    return CAT[segment(slug)]
+
+
+def _lang(text: str) -> str:
+    return "zh" if _CJK.search(text) else "en"
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+# --- the ontology -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _ontology_triples(folder: str) -> tuple:
+    g = Graph()
+    for name in ONTOLOGY_FILES:
+        g.parse(Path(folder) / name, format="turtle")
+    return tuple(g)
+
+
+def ontology_graph() -> Graph:
+    """The ontology and the category scheme as one graph (parsed once per process)."""
+    g = Graph()
+    bind_prefixes(g)
+    for triple in _ontology_triples(str(ontology_dir())):
+        g.add(triple)
+    return g
+
+
+# --- the graph --------------------------------------------------------------------------------
+
+def documents_to_graph(docs: list[Document]) -> Graph:
+    """The whole graph: ontology, categories and every document, clause and amount."""
+    g = ontology_graph()
+    cited = {normalize_number(d.number): doc_iri(d.id) for d in docs if d.number}
+    for doc in docs:
+        _DocumentBuilder(g, doc, cited).build()
+    return g
+
+
+class _DocumentBuilder:
+    """Adds one document's triples to a graph."""
+
+    def __init__(self, graph: Graph, doc: Document, cited: dict[str, URIRef]):
+        self.g = graph
+        self.add = graph.add
+        self.doc = doc
+        self.cited = cited
+        self.iri = doc_iri(doc.id)
+        self.city = city_iri(doc.city) if doc.city else None
+        self.short = doc.number or doc.title or doc.id
+        self.keys = {a.key for a in doc.articles}
+
+    def build(self) -> None:
+        doc, add, node = self.doc, self.add, self.iri
+        for cls in (PKG.Document, ELI.LegalResource, PROV.Entity):
+            add((node, RDF.type, cls))
+        add((node, DCTERMS.identifier, Literal(doc.id)))
+        add((node, RDFS.label, _zh(self.short)))
+        add((node, RDFS.label, Literal(f"Policy document {doc.id}", lang="en")))
+        add((node, PKG.sourceFile, Literal(doc.file)))
+        add((node, PKG.sha256, Literal(doc.sha256)))
+        add((node, PKG.synthetic, Literal(bool(doc.synthetic))))
+        if doc.number:
+            add((node, ELI.id_local, Literal(doc.number)))
+        if doc.title:
+            add((node, ELI.title, _zh(doc.title)))
+        if self.city is not None:
+            add((node, PKG.city, self.city))
+            add((self.city, RDF.type, SCHEMA.City))
+            add((self.city, RDFS.label, Literal(doc.city, lang=_lang(doc.city))))
+        if doc.issuer:
+            add((node, ELI.passed_by, self.agency(doc.issuer)))
+        self.validity(doc.validity)
+        for rule in doc.funding_rules:
+            add((node, PKG.fundingRule, self.funding_rule(rule)))
+        for i, rule in enumerate(doc.stacking):
+            add((node, PKG.stacking, self.stacking(URIRef(f"{node}/stacking/{i}"), rule)))
+        for ref in doc.references:
+            add((node, ELI.cites, self.reference(ref)))
+        for article in doc.articles:
+            self.division(article)
+        for clause in doc.clauses:
+            self.clause(clause)
+
+    # structure -----------------------------------------------------------------------------
+
+    def division(self, article: Article) -> None:
+        add, doc = self.add, self.doc
+        node = division_iri(doc.id, article.key)
+        cls = DIVISION_CLASSES.get(article.kind)
+        if cls is None:
+            raise ValueError(f"{doc.id}: article {article.key} has unknown kind {article.kind!r}")
+        for c in (cls, PKG.Division, ELI.LegalResourceSubdivision):
+            add((node, RDF.type, c))
+        add((node, PKG.document, self.iri))
+        parent = article.parent if article.parent in self.keys else None
+        add((node, ELI.is_part_of, division_iri(doc.id, parent) if parent else self.iri))
+        add((node, PKG.articleKey, Literal(article.key)))
+        add((node, PKG.articleLabel, Literal(article.label)))
+        add((node, PKG.level, Literal(article.level)))
+        add((node, RDFS.label, _zh(f"{self.short} {article.label}")))
+        add((node, RDFS.label, Literal(f"{doc.id} {article.kind} {article.key}", lang="en")))
+        if article.title:
+            add((node, ELI.title, _zh(article.title)))
+        self.span(node, article.span)
+
+    def span(self, node: URIRef, span: Span | None, text: str = "") -> None:
+        add = self.add
+        if span is not None:
+            add((node, PKG.sourceStart, Literal(span.start)))
+            add((node, PKG.sourceEnd, Literal(span.end)))
+            for i, (start, end) in enumerate(span.gaps):
+                gap = URIRef(f"{node}/gap/{i}")
+                add((gap, RDF.type, PKG.Gap))
+                add((gap, PKG.sourceStart, Literal(start)))
+                add((gap, PKG.sourceEnd, Literal(end)))
+                add((node, PKG.gap, gap))
+        if text:
+            add((node, PKG.text, _zh(text)))
+
+    # clauses -------------------------------------------------------------------------------
+
+    def clause(self, clause: Clause) -> None:
+        add, doc = self.add, self.doc
+        node = clause_iri(doc.id, clause.article_key, clause.id)
+        cls = CLAUSE_CLASSES.get(clause.kind)
+        if cls is None:
+            raise ValueError(f"{doc.id}: clause {clause.id} has unknown kind {clause.kind!r}")
+        for c in (cls, PKG.Clause, ELI.LegalResourceSubdivision, PROV.Entity):
+            add((node, RDF.type, c))
+        if clause.kind == "incentive":
+            add((node, RDF.type, CPSV.PublicService))
+            if clause.amounts or clause.rates or clause.tiers:
+                add((node, RDF.type, SCHEMA.MonetaryGrant))
+        add((node, DCTERMS.identifier, Literal(clause.id)))
+        add((node, PKG.document, self.iri))
+        add((node, PROV.wasDerivedFrom, self.iri))
+        part_of = division_iri(doc.id, clause.article_key) if clause.article_key in self.keys else self.iri
+        add((node, ELI.is_part_of, part_of))
+        add((node, PKG.articleKey, Literal(clause.article_key)))
+        add((node, PKG.articleLabel, Literal(clause.article)))
+        add((node, RDFS.label, _zh(f"{self.short} {clause.article} {clause.id}")))
+        add((node, RDFS.label, Literal(f"{doc.id} {clause.article_key} {clause.id}", lang="en")))
+        add((node, PKG.sourceFile, Literal(doc.file)))
+        self.span(node, clause.span, clause.text)
+        for slug in clause.categories:
+            add((node, PKG.category, category_iri(slug)))
+        if clause.instrument:
+            add((node, PKG.instrument, INSTRUMENT[segment(clause.instrument)]))
+        for i, rate in enumerate(clause.rates):
+            add((node, PKG.rate, self.rate(URIRef(f"{node}/rate/{i}"), rate)))
+        for i, amount in enumerate(clause.amounts):
+            add((node, PKG.amount, self.amount(URIRef(f"{node}/amount/{i}"), amount)))
+        for i, threshold in enumerate(clause.thresholds):
+            add((node, PKG.threshold, self.threshold(URIRef(f"{node}/threshold/{i}"), threshold)))
+        for i, tier in enumerate(clause.tiers):
+            add((node, PKG.tier, self.tier(URIRef(f"{node}/tier/{i}"), i, tier)))
+        for i, bonus in enumerate(clause.bonuses):
+            add((node, PKG.bonus, self.bonus(URIRef(f"{node}/bonus/{i}"), bonus)))
+        if clause.one_time is not None:
+            add((node, PKG.oneTime, Literal(clause.one_time)))
+        if clause.beneficiary:
+            beneficiary = ID[f"beneficiary/{segment(clause.beneficiary)}"]
+            add((beneficiary, RDF.type, PKG.Beneficiary))
+            add((beneficiary, RDFS.label, _zh(clause.beneficiary)))
+            add((node, PKG.beneficiary, beneficiary))
+        for i, condition in enumerate(clause.conditions):
+            cond = URIRef(f"{node}/condition/{i}")
+            add((cond, RDF.type, PKG.Condition))
+            add((cond, RDF.type, CCCEV.Criterion))
+            add((cond, DCTERMS.description, _zh(condition)))
+            add((node, PKG.condition, cond))
+        for ref in clause.references:
+            add((node, ELI.cites, self.reference(ref)))
+        for i, rule in enumerate(clause.stacking):
+            add((node, PKG.stacking, self.stacking(URIRef(f"{node}/stacking/{i}"), rule)))
+        for agency in clause.agencies:
+            add((node, PKG.responsibleAgency, self.agency(agency)))
+        for rule_id in clause.funding:
+            add((node, PKG.fundedBy, self.funding_iri(rule_id)))
+        for text in clause.unparsed:
+            add((node, PKG.unparsed, _zh(text)))
+
+    def rate(self, node: URIRef, rate: Rate) -> URIRef:
+        add = self.add
+        add((node, RDF.type, PKG.Rate))
+        add((node, PKG.percent, decimal_literal(rate.percent)))
+        if rate.base:
+            add((node, PKG.costBase, _zh(rate.base)))
+        if rate.qualifier:
+            add((node, PKG.qualifier, _zh(rate.qualifier)))
+        self.span(node, rate.span, rate.text)
+        return node
+
+    def amount(self, node: URIRef, amount: Amount) -> URIRef:
+        add = self.add
+        cls = AMOUNT_CLASSES.get(amount.role)
+        if cls is None:
+            raise ValueError(f"{self.doc.id}: amount {node} has unknown role {amount.role!r}")
+        add((node, RDF.type, cls))
+        add((node, RDF.type, SCHEMA.MonetaryAmount))
+        add((node, SCHEMA.value, decimal_literal(amount.value)))
+        add((node, SCHEMA.currency, Literal("CNY")))
+        if amount.per:
+            add((node, PKG.per, PER[segment(amount.per)]))
+        add((node, PKG.perYear, Literal(bool(amount.per_year))))
+        if amount.unit:
+            add((node, PKG.unit, Literal(amount.unit)))
+        if amount.qualifier:
+            add((node, PKG.qualifier, _zh(amount.qualifier)))
+        self.span(node, amount.span, amount.text)
+        return node
+
+    def threshold(self, node: URIRef, threshold: Threshold) -> URIRef:
+        add = self.add
+        add((node, RDF.type, PKG.Threshold))
+        add((node, RDF.type, CCCEV.Constraint))
+        add((node, PKG.metric, METRIC[segment(threshold.metric)]))
+        comparison = COMPARISONS.get(threshold.op)
+        if comparison is None:
+            raise ValueError(f"{self.doc.id}: threshold {node} has unknown op {threshold.op!r}")
+        add((node, PKG.comparison, comparison))
+        add((node, SCHEMA.value, decimal_literal(threshold.value)))
+        add((node, PKG.unit, Literal(threshold.unit)))
+        if threshold.unit in CURRENCIES:
+            add((node, SCHEMA.currency, Literal(threshold.unit)))
+        self.span(node, threshold.span, threshold.text)
+        return node
+
+    def tier(self, node: URIRef, index: int, tier: Tier) -> URIRef:
+        add = self.add
+        add((node, RDF.type, PKG.Tier))
+        add((node, PKG.index, Literal(index)))
+        if tier.label:
+            add((node, PKG.tierLabel, _zh(tier.label)))
+        if tier.threshold is not None:
+            add((node, PKG.tierThreshold, self.threshold(URIRef(f"{node}/threshold"), tier.threshold)))
+        add((node, PKG.tierAmount, self.amount(URIRef(f"{node}/amount"), tier.amount)))
+        return node
+
+    def bonus(self, node: URIRef, bonus: Bonus) -> URIRef:
+        add = self.add
+        add((node, RDF.type, PKG.Bonus))
+        add((node, PKG.bonusCondition, _zh(bonus.condition)))
+        if bonus.amount is not None:
+            money = URIRef(f"{node}/amount")
+            for cls in (PKG.BonusAmount, SCHEMA.MonetaryAmount):
+                add((money, RDF.type, cls))
+            add((money, SCHEMA.value, decimal_literal(bonus.amount)))
+            add((money, SCHEMA.currency, Literal("CNY")))
+            add((money, PKG.perYear, Literal(False)))
+            add((node, PKG.bonusAmount, money))
+        if bonus.percent is not None:
+            add((node, PKG.percent, decimal_literal(bonus.percent)))
+        self.span(node, bonus.span, bonus.text)
+        return node
+
+    def stacking(self, node: URIRef, rule: StackingRule) -> URIRef:
+        add = self.add
+        add((node, RDF.type, PKG.StackingRule))
+        add((node, PKG.stackingKind, Literal(rule.kind)))
+        for label in rule.excludes_articles:
+            add((node, PKG.excludesArticle, Literal(label)))
+        self.span(node, rule.span, rule.text)
+        return node
+
+    # who, when, which documents --------------------------------------------------------------
+
+    def agency(self, name: str) -> URIRef:
+        where = segment(self.doc.city) if self.doc.city else "_"
+        node = ID[f"agency/{where}/{segment(name)}"]
+        self.add((node, RDF.type, CCCEV.PublicOrganisation))
+        self.add((node, RDFS.label, _zh(name)))
+        return node
+
+    def reference(self, ref: Reference) -> URIRef:
+        number = normalize_number(ref.number)
+        node = self.cited.get(number)
+        if node is None:
+            node = ID[f"cited/{segment(number)}"]
+            self.add((node, RDF.type, ELI.LegalResource))
+            self.add((node, ELI.id_local, Literal(number)))
+            self.add((node, RDFS.label, _zh(number)))
+            if ref.title:
+                self.add((node, ELI.title, _zh(ref.title)))
+        return node
+
+    def funding_iri(self, rule_id: str) -> URIRef:
+        return URIRef(f"{self.iri}/funding/{segment(rule_id)}")
+
+    def funding_rule(self, rule: FundingRule) -> URIRef:
+        add = self.add
+        node = self.funding_iri(rule.id)
+        add((node, RDF.type, PKG.FundingRule))
+        add((node, DCTERMS.identifier, Literal(rule.id)))
+        add((node, PKG.fundingKind, Literal(rule.kind)))
+        for level, share in (("city", rule.city_share), ("local", rule.local_share)):
+            if share is not None:
+                part = URIRef(f"{node}/share/{level}")
+                add((part, RDF.type, PKG.FundingShare))
+                add((part, PKG.payerLevel, Literal(level)))
+                add((part, PKG.percent, decimal_literal(share)))
+                add((node, PKG.share, part))
+        for name in rule.districts:
+            where = segment(self.doc.city) if self.doc.city else "_"
+            district = ID[f"district/{where}/{segment(name)}"]
+            add((district, RDF.type, PKG.District))
+            add((district, RDF.type, SCHEMA.AdministrativeArea))
+            add((district, RDFS.label, _zh(name)))
+            if self.city is not None:
+                add((district, SCHEMA.containedInPlace, self.city))
+            add((node, PKG.appliesToDistrict, district))
+        for label in rule.articles:
+            add((node, PKG.appliesToArticle, Literal(label)))
+        for label in rule.except_articles:
+            add((node, PKG.exceptArticle, Literal(label)))
+        self.span(node, rule.span, rule.text)
+        return node
+
+    def validity(self, validity: Validity) -> None:
+        add, doc = self.add, self.iri
+        if validity.issued:
+            add((doc, ELI.date_document, Literal(validity.issued)))
+        if validity.printed:
+            add((doc, ELI.date_publication, Literal(validity.printed)))
+        if validity.effective:
+            add((doc, ELI.first_date_entry_in_force, Literal(validity.effective)))
+        if validity.expiry:
+            add((doc, ELI.date_no_longer_in_force, Literal(validity.expiry)))
+        node = URIRef(f"{doc}/validity")
+        add((node, RDF.type, PKG.ValidityPeriod))
+        add((node, RDF.type, TIME.Interval))
+        add((doc, PKG.validity, node))
+        for prop, day, name in ((TIME.hasBeginning, validity.effective, "begin"),
+                                (TIME.hasEnd, validity.expiry, "end")):
+            if day:
+                instant = URIRef(f"{node}/{name}")
+                add((instant, RDF.type, TIME.Instant))
+                add((instant, TIME.inXSDDate, Literal(day)))
+                add((node, prop, instant))
+        if validity.awards_from:
+            add((node, PKG.awardsFrom, Literal(validity.awards_from)))
+        if validity.awards_to:
+            add((node, PKG.awardsTo, Literal(validity.awards_to)))
+        add((node, PKG.expiryComputed, Literal(bool(validity.expiry_computed))))
+        if validity.duration:
+            add((node, PKG.durationText, _zh(validity.duration)))
+        self.span(node, validity.span)
