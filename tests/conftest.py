@@ -20,3 +20,13 @@ def corpus_docs():
     from ingest.pipeline import corpus_files, ingest_file
 
     return {p.name: ingest_file(p, ROOT)[0] for p in corpus_files(CORPUS)}
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory) -> Path:
+    """A store built from corpus/ once per test session (the real pipeline, real Oxigraph)."""
+    from policykg.build import build
+
+    store = tmp_path_factory.mktemp("store") / "store"
+    build(CORPUS, store, ROOT)
+    return store

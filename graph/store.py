@@ -1,0 +1,241 @@
+"""The embedded persistent store: an Oxigraph database in STORE/oxigraph, no server.
+
+`write_store` bulk-loads a graph into a fresh sibling directory and swaps it in by renaming,
+so a failed build leaves the previous store intact. `open_store` gives an rdflib Graph over
+the store (through oxrdflib), opened read-only so that any number of readers can share it;
+close it (or use it in a `with` block) to release it. `query` runs one SPARQL query and
+returns plain Python values; `load_graph` copies the store into an in-memory rdflib Graph.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from graph.namespaces import XSD, bind_prefixes
+from policykg.errors import PolicyKGError
+
+STORE_SUBDIR = "oxigraph"
+
+
+def store_path(store_dir: Path | str) -> Path:
+    """Where the Oxigraph database of a store directory lives."""
+    return Path(store_dir) / STORE_SUBDIR
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def write_store(graph: Graph, store_dir: Path | str) -> Path:
+    """Replace STORE/oxigraph with the triples of `graph`; returns the database directory.
+
+    The new database is built in a temporary sibling directory and renamed into place; if
+    anything fails before that, the temporary directory is removed and the old store stays.
+    """
+    import pyoxigraph as ox
+
+    store_dir = Path(store_dir)
+    target = store_path(store_dir)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PolicyKGError(f"cannot create the store directory {store_dir}: {exc.strerror or exc}") from exc
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_SUBDIR}-new-", dir=store_dir))
+    try:
+        db = ox.Store(str(tmp))
+        try:
+            db.bulk_extend(_to_ox_quad(t, ox) for t in graph)
+            db.flush()
+        finally:
+            del db
+        _swap(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Rename `new` to `target`, moving an existing `target` aside first and deleting it after."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{STORE_SUBDIR}-old-", dir=target.parent))
+        os.rmdir(old)
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        if old is not None:
+            os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _to_ox_quad(triple, ox):
+    s, p, o = triple
+    return ox.Quad(_to_ox(s, ox), ox.NamedNode(p), _to_ox(o, ox), ox.DefaultGraph())
+
+
+def _to_ox(term, ox):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def _open_ox(store_dir: Path | str):
+    import pyoxigraph as ox
+
+    path = store_path(store_dir)
+    if not path.is_dir():
+        raise PolicyKGError(f"no store at {store_dir}: run `policykg build`")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise PolicyKGError(
+            f"cannot open the store at {path} ({exc}): run `policykg build` to rebuild it") from exc
+
+
+def open_store(store_dir: Path | str) -> Graph:
+    """An rdflib Graph over the store's default graph, for reading; close it when done."""
+    from oxrdflib import OxigraphStore
+
+    graph = Graph(store=OxigraphStore(store=_open_ox(store_dir)), identifier=DATASET_DEFAULT_GRAPH_ID)
+    bind_prefixes(graph)
+    return graph
+
+
+def load_graph(store_dir: Path | str) -> Graph:
+    """The whole store as an in-memory rdflib Graph (plain strings stay plain literals)."""
+    db = _open_ox(store_dir)
+    try:
+        graph = Graph()
+        bind_prefixes(graph)
+        add = graph.add
+        for quad in db:
+            add((_from_ox(quad.subject), URIRef(quad.predicate.value), _from_ox(quad.object)))
+        return graph
+    finally:
+        del db
+
+
+def _from_ox(term):
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unexpected term in the store: {term!r}")
+
+
+def dump(store_dir: Path | str, fmt: str, prefixes: dict[str, str]) -> bytes:
+    """The store's default graph serialised by Oxigraph (fmt: 'turtle' or 'ntriples')."""
+    import pyoxigraph as ox
+
+    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+    db = _open_ox(store_dir)
+    try:
+        return db.dump(format=formats[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    finally:
+        del db
+
+
+# --- querying -----------------------------------------------------------------------------------
+
+def query(store_dir: Path | str, sparql: str, timeout_s: float | None = None,
+          limit: int | None = None) -> tuple[list[str], list[tuple]]:
+    """Run one SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) against the store.
+
+    Returns (columns, rows) with Python values: Decimal for xsd:decimal, int, date, bool, str
+    (IRIs and strings). ASK gives one column "ask"; CONSTRUCT/DESCRIBE give subject, predicate,
+    object. `limit` caps the rows returned; `timeout_s` raises PolicyKGError when exceeded.
+    """
+    graph = open_store(store_dir)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result = graph.query(sparql)
+            if result.type == "ASK":
+                outcome["value"] = (["ask"], [(bool(result.askAnswer),)])
+            elif result.type == "SELECT":
+                columns = [str(v) for v in result.vars]
+                rows = []
+                for binding in result.bindings:
+                    if limit is not None and len(rows) >= limit:
+                        break
+                    rows.append(tuple(python_value(binding.get(v)) for v in result.vars))
+                outcome["value"] = (columns, rows)
+            else:
+                triples = sorted(result.graph, key=lambda t: tuple(str(x) for x in t))
+                if limit is not None:
+                    triples = triples[:limit]
+                rows = [tuple(python_value(x) for x in t) for t in triples]
+                outcome["value"] = (["subject", "predicate", "object"], rows)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    try:
+        if timeout_s is None:
+            run()
+        else:
+            worker = threading.Thread(target=run, name="policykg-sparql", daemon=True)
+            started = time.monotonic()
+            worker.start()
+            worker.join(timeout_s)
+            if worker.is_alive():
+                raise PolicyKGError(
+                    f"query took longer than {timeout_s:g} s (stopped after "
+                    f"{time.monotonic() - started:.1f} s): add a LIMIT or narrow the patterns")
+    finally:
+        if "value" in outcome or "error" in outcome or timeout_s is None:
+            graph.close()
+    if "error" in outcome:
+        exc = outcome["error"]
+        if isinstance(exc, SyntaxError):
+            raise PolicyKGError(f"SPARQL syntax error: {exc}") from exc
+        if isinstance(exc, (OSError, ValueError, NotImplementedError)) and not isinstance(exc, PolicyKGError):
+            raise PolicyKGError(f"SPARQL query failed: {exc}") from exc
+        raise exc
+    return outcome["value"]
+
+
+def python_value(term) -> Any:
+    """A plain Python value for an RDF term (None for an unbound variable).
+
+    >>> python_value(Literal("0.03", datatype=XSD.decimal)), python_value(URIRef("http://x/y"))
+    (Decimal('0.03'), 'http://x/y')
+    """
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (Decimal, bool, int, date, datetime, float)):
+            return value
+        return str(term)
+    return str(term)
