@@ -71,13 +71,51 @@ def ingest_folder(corpus: Path, root: Path, progress: bool = False) -> tuple[lis
 
 
 def build(corpus: Path, store: Path, root: Path, progress: bool = False) -> BuildReport:
-    """Ingest, graph, validate, then swap the new store in; the old one stays on any failure."""
+    """Ingest a whole folder into a new store."""
+    t0 = time.perf_counter()
+    docs, extracted = ingest_folder(corpus, root, progress)
+    return write(docs, extracted, store, t0)
+
+
+def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()) -> BuildReport:
+    """Add (or replace, by document id) files in an existing store, or remove documents by id."""
+    from ingest.pipeline import doc_id_for, ingest_file
+
+    t0 = time.perf_counter()
+    docs = {d.id: d for d in load_documents(store)}
+    extracted = {}
+    texts = store / "texts"
+    for d in docs.values():
+        if d.file.startswith("texts/") and (texts / f"{d.id}.txt").exists():
+            extracted[d.id] = (texts / f"{d.id}.txt").read_text("utf-8")
+    for doc_id in remove:
+        key = doc_id if doc_id in docs else next((d.id for d in docs.values() if d.number == doc_id), None)
+        if key is None:
+            raise PolicyKGError(f"no document '{doc_id}' in {store}: see `policykg documents`")
+        docs.pop(key)
+        extracted.pop(key, None)
+    for path in add:
+        if not path.is_file():
+            raise PolicyKGError(f"{path}: no such file")
+        doc, text, was_extracted = ingest_file(path, root)
+        if was_extracted:
+            extracted[doc.id] = text
+            doc.file = f"texts/{doc.id}.txt"
+        else:
+            extracted.pop(doc_id_for(path), None)
+        for old in [d.id for d in docs.values() if doc.number and d.number == doc.number]:
+            docs.pop(old)  # the same document (same 文号) from another file replaces it
+            extracted.pop(old, None)
+        docs[doc.id] = doc
+    return write(list(docs.values()), extracted, store, t0)
+
+
+def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float) -> BuildReport:
+    """Graph, validate, then swap the new store in; the old one stays on any failure."""
     from graph.rdf import documents_to_graph
     from graph.shacl import validate
     from graph.store import write_store
 
-    t0 = time.perf_counter()
-    docs, extracted = ingest_folder(corpus, root, progress)
     graph = documents_to_graph(docs)
     conforms, messages = validate(graph)
     report = summarise(docs)
