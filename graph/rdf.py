@@ -339,7 +339,7 @@ class _DocumentBuilder:
     def tier(self, node: URIRef, index: int, tier: Tier) -> URIRef:
         add = self.add
         add((node, RDF.type, PKG.Tier))
-        add((node, PKG.index, Literal(index)))
+        add((node, PKG["index"], Literal(index)))
         if tier.label:
             add((node, PKG.tierLabel, _zh(tier.label)))
         if tier.threshold is not None:

@@ -21,7 +21,7 @@ from ingest.read import read_source
 from policykg.errors import PolicyKGError
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-TARGET = re.compile(r"到20\d\d年|培育[^。]{0,30}\d+[^。]{0,6}(?:家|个)以上|新增[^。]{0,20}\d+家以上|累计开展|每年举办")
+TARGET = re.compile(r"到20\d\d年|培育[^。]{0,30}\d+(?:家|个)|新增[^。]{0,20}\d+家以上|累计开展|每年举办")
 GENERAL = re.compile(r"^本(?:意见|政策|措施|办法|行动计划|计划|通知|规定)|适用于|负责解释|另行制定|为准")
 
 
@@ -34,10 +34,10 @@ def doc_id_for(path: Path) -> str:
 def _kind(text: str, instrument: str | None, grants: bool, general: bool) -> str:
     if instrument and (grants or instrument in ("case-by-case", "reference")):
         return "incentive"
-    if general or GENERAL.search(text):
-        return "general"
     if TARGET.search(text):
         return "target"
+    if general or GENERAL.search(text):
+        return "general"
     return "measure"
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of policykg at growing corpus sizes (synthetic documents, never mixed into corpus/)."""

@@ -1,0 +1,326 @@
+"""Every label the app shows, in Chinese and English, and `t(key)` to pick one for the current language.
+
+The language lives in st.session_state["lang"] ("zh" or "en"; `?lang=en` in the URL sets it).
+Vocabulary of the clause models (instruments, what an amount is per, threshold metrics, units,
+funding kinds) is translated here too, so every view says the same thing the same way.
+"""
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+LABELS: dict[str, tuple[str, str]] = {
+    # app frame
+    "app.title": ("跨境电商扶持政策比较", "Cross-border e-commerce support policies compared"),
+    "app.caption": ("五个城市的扶持条款，逐条对照，均可追溯到原文。",
+                    "Incentives of each city side by side, every figure traced back to its source sentence."),
+    "app.language": ("语言 / Language", "语言 / Language"),
+    "app.view": ("视图", "View"),
+    "app.store": ("数据库", "Store"),
+    "app.building": ("首次启动：正在从 corpus/ 构建知识图谱……", "First start: building the graph from corpus/ ..."),
+    "app.built": ("已构建：{documents} 份文件，{clauses} 条条款，{triples} 个三元组。",
+                  "Built: {documents} documents, {clauses} clauses, {triples} triples."),
+    "app.store_error": ("无法加载数据库：{error}", "Cannot load the store: {error}"),
+    "app.neo4j_down": ("已配置 Neo4j（{uri}），但无法连接：{error}。本应用继续使用内嵌数据库。",
+                       "Neo4j is configured ({uri}) but cannot be reached: {error}. The app carries on "
+                       "with the embedded store."),
+    "app.neo4j_up": ("Neo4j 已连接：{uri}", "Neo4j connected: {uri}"),
+    "app.summary": ("{documents} 份文件 · {cities} 个城市 · {incentives} 条扶持条款",
+                    "{documents} documents · {cities} cities · {incentives} incentives"),
+    "app.unknown_view": ("没有名为 “{view}” 的视图，已显示总览。", "No view named '{view}'; showing the overview."),
+    # views
+    "view.overview": ("总览", "Overview"),
+    "view.compare": ("比较", "Compare"),
+    "view.document": ("文件", "Document"),
+    "view.graph": ("图谱", "Graph"),
+    "view.timeline": ("时间线", "Timeline"),
+    "view.console": ("查询控制台", "Query console"),
+    "view.export": ("导出", "Export"),
+    "view.draft": ("政策起草", "Draft"),
+    "view.estimate": ("补贴测算", "Estimate"),
+    "view.upload": ("上传文件", "Upload"),
+    # overview
+    "overview.matrix": ("城市 × 类别：谁支持什么（单元格为最高金额）",
+                        "City × category: who supports what (each cell shows the highest cap)"),
+    "overview.matrix_help": ("✓ 表示该城市在此类别有扶持条款；金额为该类别所有条款中最高的上限或奖励额，"
+                             "悬停可见精确金额与条款。点击类别名进入比较。",
+                             "✓ means the city has an incentive in the category; the amount is the highest "
+                             "cap or award among them (hover for the exact yuan and the article). Click a "
+                             "category to compare."),
+    "overview.category": ("类别", "Category"),
+    "overview.documents": ("文件", "Documents"),
+    "overview.no_amount": ("有扶持，未写明金额", "supported, no amount stated"),
+    # documents
+    "doc.number": ("文号", "Number"),
+    "doc.title": ("标题", "Title"),
+    "doc.issuer": ("发文机关", "Issuer"),
+    "doc.validity": ("有效期", "Validity"),
+    "doc.issued": ("成文日期", "Issued"),
+    "doc.awards": ("奖补年度", "Awards period"),
+    "doc.clauses": ("{clauses} 条条款，其中 {incentives} 条扶持", "{clauses} clauses, {incentives} incentives"),
+    "doc.open": ("打开原文", "Open the text"),
+    "status.in-force": ("现行有效", "In force"),
+    "status.expired": ("已失效", "Expired"),
+    "status.not-yet": ("尚未生效", "Not yet in force"),
+    "status.unknown": ("有效期不明", "Validity unknown"),
+    "status.today": ("（截至今天 {day}）", "(as of today, {day})"),
+    "date.open": ("起", "onwards"),
+    "date.unknown": ("未写明", "not stated"),
+    "date.computed": ("（按“{duration}”推算）", "(computed from '{duration}')"),
+    # compare
+    "compare.category": ("类别（可输入中文或英文搜索）", "Category (type zh or en to search)"),
+    "compare.on": ("在此日期是否有效", "In force on"),
+    "compare.all_kinds": ("同时显示措施与目标（非扶持条款）", "Also show measures and targets (not incentives)"),
+    "compare.heading": ("{category}：各城市对照", "{category}: every city side by side"),
+    "compare.none": ("无此类别的扶持条款", "No incentive in this category"),
+    "compare.chart": ("各城市上限（元）", "Caps by city (yuan)"),
+    "compare.chart_empty": ("此类别没有金额上限可画。", "No caps in this category to chart."),
+    "compare.source": ("原文", "Source"),
+    "compare.open": ("在文件中查看", "see it in the document"),
+    "compare.cities": ("{n} 个城市中有 {k} 个在此类别有扶持条款。", "{k} of {n} cities have an incentive in this category."),
+    "field.article": ("条款", "Article"),
+    "field.instrument": ("方式", "Instrument"),
+    "field.rate": ("比例", "Rate"),
+    "field.cap": ("上限", "Cap"),
+    "field.award": ("金额", "Award"),
+    "field.per_unit": ("单价", "Per unit"),
+    "field.tiers": ("分档", "Tiers"),
+    "field.thresholds": ("门槛", "Thresholds"),
+    "field.frequency": ("一次性/每年", "One-time or yearly"),
+    "field.bonuses": ("加码", "Bonuses"),
+    "field.funding": ("资金分担", "Funding split"),
+    "field.validity": ("有效期", "Validity"),
+    "field.in_force": ("是否有效", "In force"),
+    "field.beneficiary": ("对象", "Beneficiary"),
+    "field.conditions": ("条件", "Conditions"),
+    "field.stacking": ("叠加规则", "Stacking"),
+    "field.agencies": ("责任单位", "Agencies"),
+    "field.kind": ("条款类型", "Clause kind"),
+    "field.categories": ("类别", "Categories"),
+    "field.unparsed": ("未解析的金额", "Figures not parsed"),
+    "field.references": ("引用文件", "References"),
+    "field.document": ("文件", "Document"),
+    "field.city": ("城市", "City"),
+    "field.text": ("原文", "Source text"),
+    "field.yuan": ("金额（元）", "Amount (yuan)"),
+    "freq.once": ("一次性", "one-time"),
+    "freq.yearly": ("每年", "yearly"),
+    "freq.unknown": ("未写明", "not stated"),
+    "kind.incentive": ("扶持", "incentive"),
+    "kind.measure": ("措施", "measure"),
+    "kind.target": ("目标", "target"),
+    "kind.general": ("一般规定", "general"),
+    "instrument.fixed": ("定额奖补", "fixed sum"),
+    "instrument.proportional": ("按比例补助", "share of costs"),
+    "instrument.per-unit": ("按量补助", "per unit"),
+    "instrument.tiered": ("分档奖励", "tiered"),
+    "instrument.case-by-case": ("一事一议", "case by case"),
+    "instrument.reference": ("参照执行", "by reference"),
+    "instrument.unspecified": ("给予扶持（未写明方式）", "support (form not stated)"),
+    "role.cap": ("上限", "cap"),
+    "role.award": ("奖励", "award"),
+    "role.per-unit": ("单价", "per unit"),
+    "role.bonus": ("加码", "bonus"),
+    "role.tier": ("分档", "tier"),
+    "per.enterprise": ("每家企业", "per enterprise"),
+    "per.all-enterprises": ("所有企业合计", "all enterprises together"),
+    "per.site": ("每个独立站", "per site"),
+    "per.booth": ("每个展位", "per booth"),
+    "per.store": ("每个店铺", "per store"),
+    "per.institution": ("每个机构", "per institution"),
+    "per.operator": ("每个运营主体", "per operator"),
+    "per.platform": ("每个平台", "per platform"),
+    "per.event": ("每个活动", "per event"),
+    "per.session": ("每场次", "per session"),
+    "per.center": ("每个选品中心", "per centre"),
+    "per.warehouse": ("每个海外仓", "per warehouse"),
+    "per.brand": ("每个品牌", "per brand"),
+    "per.person": ("每人", "per person"),
+    "per.flight": ("每班", "per flight"),
+    "per.year": ("每年", "per year"),
+    "unit.USD imported": ("每进口1美元", "per USD imported"),
+    "unit.person": ("每人", "per person"),
+    "unit.enterprise": ("每家", "per enterprise"),
+    "unit.enterprise added": ("每新增一家", "per enterprise added"),
+    "unit.flight": ("每班", "per flight"),
+    "unit.m2-month": ("每平方米每月", "per m² per month"),
+    "metric.exports": ("出口额", "exports"),
+    "metric.imports": ("进口额", "imports"),
+    "metric.trade": ("进出口额", "trade"),
+    "metric.turnover": ("交易额", "turnover"),
+    "metric.revenue": ("营收", "revenue"),
+    "metric.investment": ("投资额", "investment"),
+    "metric.contract-value": ("合同金额", "contract value"),
+    "metric.logistics-revenue": ("物流收入", "logistics revenue"),
+    "metric.service-exports": ("服务贸易出口额", "service exports"),
+    "metric.area": ("面积", "area"),
+    "metric.growth": ("增幅", "growth"),
+    "metric.ownership": ("持股", "ownership"),
+    "metric.enrolment": ("招生人数", "enrolment"),
+    "metric.trainees": ("培训人数", "trainees"),
+    "metric.training-days": ("培训天数", "training days"),
+    "metric.contract-years": ("劳动合同年限", "contract years"),
+    "metric.operating-time": ("运营时间", "operating time"),
+    "metric.enterprises": ("企业数", "enterprises"),
+    "metric.enterprises-served": ("服务企业数", "enterprises served"),
+    "metric.flights": ("班次", "flights"),
+    "metric.orders": ("单量", "orders"),
+    "metric.share": ("占比", "share"),
+    "tunit.USD": ("美元", "USD"),
+    "tunit.CNY": ("元", "yuan"),
+    "tunit.m2": ("平方米", "m²"),
+    "tunit.enterprise": ("家", "enterprises"),
+    "tunit.person": ("人", "persons"),
+    "tunit.day": ("天", "days"),
+    "tunit.year": ("年", "years"),
+    "tunit.month": ("个月", "months"),
+    "tunit.flight": ("班", "flights"),
+    "tunit.order": ("单", "orders"),
+    "tunit.percent": ("%", "%"),
+    "tunit.item": ("个", "items"),
+    "tunit.parcel": ("件", "parcels"),
+    "tunit.event": ("场", "events"),
+    "funding.shared": ("市级 {city}% / 属地 {local}%", "city {city}% / local {local}%"),
+    "funding.local": ("属地政府全额承担", "paid entirely by the local government"),
+    "funding.city": ("市级财政承担", "paid by the city"),
+    "funding.fiscal-system": ("按现行财政体制分担", "shared under the current fiscal system"),
+    "funding.districts": ("（{districts}）", " ({districts})"),
+    # document view
+    "document.pick": ("文件", "Document"),
+    "document.clause": ("条款", "Clause"),
+    "document.text": ("原文（每条条款以颜色标出，点击查看其字段）",
+                      "Original text (each clause highlighted; click one to see its fields)"),
+    "document.fields": ("抽取的字段", "Extracted fields"),
+    "document.no_text": ("找不到原文文件 {file}：显示条款文本。", "Source file {file} not found: showing the clause texts."),
+    "document.record": ("完整记录（JSON）", "Full record (JSON)"),
+    "document.legend": ("图例：", "Legend: "),
+    "document.none": ("未选择条款：点击左侧原文中的条款。", "No clause selected: click a clause in the text."),
+    # graph
+    "graph.mode": ("中心", "Centre on"),
+    "graph.by_category": ("类别", "a category"),
+    "graph.by_city": ("城市", "a city"),
+    "graph.missing": ("图谱视图需要 graph/projection.py（尚未就绪）。", "The graph view needs graph/projection.py (not there yet)."),
+    "graph.help": ("可拖动节点、滚轮缩放；离线可用。", "Drag nodes, scroll to zoom; works offline."),
+    # timeline
+    "timeline.date": ("选择日期", "Pick a date"),
+    "timeline.chart": ("各文件有效期", "Validity period of every document"),
+    "timeline.in_force": ("{day} 有效的文件：{n} 份", "In force on {day}: {n} documents"),
+    "timeline.awards": ("奖补年度", "awards period"),
+    "timeline.validity": ("有效期", "validity"),
+    "timeline.none": ("这一天没有有效的文件。", "No document is in force on that day."),
+    "timeline.incentives": ("{n} 条扶持条款", "{n} incentives"),
+    # console
+    "console.language": ("查询语言", "Query language"),
+    "console.example": ("示例（queries/ 中的命名查询）", "Example (named queries from queries/)"),
+    "console.none": ("（自己写）", "(write your own)"),
+    "console.query": ("查询", "Query"),
+    "console.params": ("参数", "Parameters"),
+    "console.run": ("运行", "Run"),
+    "console.limits": ("只读；时限 {timeout} 秒；最多 {limit} 行。", "Read-only; time limit {timeout} s; at most {limit} rows."),
+    "console.rows": ("{n} 行，用时 {ms} 毫秒", "{n} rows in {ms} ms"),
+    "console.truncated": ("结果已截断为前 {limit} 行。", "Result cut to the first {limit} rows."),
+    "console.no_cypher": ("未设置 NEO4J_URI：只能使用 SPARQL。", "NEO4J_URI is not set: SPARQL only."),
+    "console.cypher_down": ("Neo4j 不可用：只能使用 SPARQL。", "Neo4j is not reachable: SPARQL only."),
+    "console.missing": ("查询需要 graph/store.py（尚未就绪）。", "Queries need graph/store.py (not there yet)."),
+    "console.download": ("下载结果 CSV", "Download the result as CSV"),
+    "console.description": ("说明", "About"),
+    # export
+    "export.comparison": ("当前比较（CSV）", "The current comparison (CSV)"),
+    "export.comparison_help": ("类别：{category}；日期：{day}。", "Category: {category}; date: {day}."),
+    "export.graph": ("整个图谱", "The whole graph"),
+    "export.turtle": ("下载 Turtle", "Download Turtle"),
+    "export.jsonld": ("下载 JSON-LD", "Download JSON-LD"),
+    "export.csv": ("下载 CSV", "Download CSV"),
+    "export.prepare": ("生成图谱文件", "Prepare the graph files"),
+    "export.missing": ("导出图谱需要 graph/store.py（尚未就绪）。", "Exporting the graph needs graph/store.py (not there yet)."),
+    "export.clauses": ("所有条款（CSV，公开记录格式）", "Every clause (CSV, the public record format)"),
+    # draft
+    "draft.category": ("类别", "Category"),
+    "draft.reference": ("参照城市（可选）", "Reference city (optional)"),
+    "draft.none": ("（不参照）", "(none)"),
+    "draft.ranges": ("各城市的参数范围", "Parameter ranges across cities"),
+    "draft.params": ("设置参数", "Set the parameters"),
+    "draft.result": ("草案", "Draft"),
+    "draft.download": ("下载 Markdown", "Download Markdown"),
+    "draft.missing": ("起草需要 analysis/draft.py（尚未就绪）。", "Drafting needs analysis/draft.py (not there yet)."),
+    # estimate
+    "estimate.profile": ("企业情况", "Enterprise profile"),
+    "estimate.upload": ("或上传 YAML/JSON 企业档案", "or upload a YAML/JSON profile"),
+    "estimate.sample": ("示例企业", "Sample enterprise"),
+    "estimate.run": ("测算", "Estimate"),
+    "estimate.total": ("合计", "Total"),
+    "estimate.items": ("可享受的项目", "Items"),
+    "estimate.not_computable": ("无法计算的项目", "Not computable"),
+    "estimate.missing": ("测算需要 analysis/estimate.py（尚未就绪）。", "Estimating needs analysis/estimate.py (not there yet)."),
+    "estimate.bad_profile": ("企业档案无法读取：{error}", "The profile cannot be read: {error}"),
+    "estimate.amount": ("金额", "Amount"),
+    "estimate.explanation": ("计算说明", "Explanation"),
+    # upload
+    "upload.help": ("上传一份政策文件（txt、md、pdf、docx、html）。它会被解析，加入数据库，新城市随即出现在每个视图中。",
+                    "Upload a policy document (txt, md, pdf, docx, html). It is ingested and added to the store, "
+                    "and its city then appears in every view."),
+    "upload.file": ("文件", "File"),
+    "upload.preview": ("解析结果", "What was read"),
+    "upload.add": ("加入数据库", "Add it to the store"),
+    "upload.added": ("已加入：{city}（{number}），{clauses} 条条款。", "Added: {city} ({number}), {clauses} clauses."),
+    "upload.replaces": ("将替换数据库中同名文件 {id}。", "This replaces the document {id} already in the store."),
+    "upload.failed": ("无法解析：{error}", "Cannot ingest it: {error}"),
+    "upload.see": ("去看看：", "See it in: "),
+    "upload.neo4j": ("Neo4j 未同步：{error}", "Neo4j not updated: {error}"),
+    # misc
+    "misc.yes": ("是", "yes"),
+    "misc.no": ("否", "no"),
+    "misc.none": ("—", "—"),
+    "misc.all": ("全部", "all"),
+    "misc.missing_module": ("此功能需要 {module}（尚未就绪）。", "This needs {module} (not there yet)."),
+}
+
+CITY_EN = {"温州": "Wenzhou", "丽水": "Lishui", "杭州": "Hangzhou", "台州": "Taizhou", "运城": "Yuncheng"}
+
+
+def current() -> str:
+    """The language of this session: st.session_state["lang"], else the default."""
+    import streamlit as st
+
+    lang = st.session_state.get("lang", DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The label `key` in `lang` (default: the session's), with {placeholders} filled in.
+
+    >>> t("view.compare", "en"), t("view.compare", "zh")
+    ('Compare', '比较')
+    >>> t("compare.cities", "en", n=5, k=4)
+    '4 of 5 cities have an incentive in this category.'
+    >>> t("no.such.key", "en")
+    'no.such.key'
+    """
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    text = pair[LANGS.index(lang or current())]
+    return text.format(**values) if values else text
+
+
+def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
+    """A clause-model value (instrument, per, metric, ...) in words; unknown values as they are.
+
+    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en")
+    ('每个独立站', 'galaxy')
+    """
+    if value is None:
+        return ""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in LABELS else value
+
+
+def city(name: str, lang: str | None = None) -> str:
+    """A city as shown: 温州 in Chinese, '温州 Wenzhou' in English (Chinese only when unknown).
+
+    >>> city("温州", "en"), city("温州", "zh"), city("宁波", "en")
+    ('温州 Wenzhou', '温州', '宁波')
+    """
+    if (lang or current()) == "en" and name in CITY_EN:
+        return f"{name} {CITY_EN[name]}"
+    return name
