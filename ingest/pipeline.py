@@ -102,6 +102,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
                     clause.amounts = []
             doc.clauses.append(clause)
     _inherit_metrics(doc)
+    _share_trailing_caps(doc)
     _attach_agencies(doc)
     _attach_funding(doc, norm)
     doc.stacking = [r for c in doc.clauses if c.kind == "general" for r in c.stacking]
@@ -146,6 +147,26 @@ def _inherit_metrics(doc: Document) -> None:
                 if t.metric == "amount" and t.unit in known:
                     t.metric = known[t.unit]
         prev = c
+
+
+def _share_trailing_caps(doc: Document) -> None:
+    """'…0.03元补助；…0.01元补助。单家企业补助最高不超过300万元。': the cap after a sentence cut at
+    its ；binds every part, and a part that only varies a condition keeps the threshold before it.
+    Shared amounts and thresholds stay cited at their own place in the text."""
+    for a, b in zip(doc.clauses, doc.clauses[1:]):
+        if a.article_key != b.article_key or not a.text.rstrip().endswith(("；", ";")):
+            continue
+        if a.kind != "incentive" or b.kind != "incentive":
+            continue
+        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b.text):
+            b.thresholds = list(a.thresholds)  # '…达500万美元以上，且运输到温州的…；未运输到温州的…'
+        tail = b.text[b.text.rfind("。", 0, len(b.text) - 1) + 1:]
+        if not re.match(r"(?:单家|单个|每家)企业", tail):
+            continue
+        for amt in b.amounts:
+            if amt.role == "cap" and amt.text and amt.text in tail and amt.span.start not in \
+                    [x.span.start for x in a.amounts]:
+                a.amounts.append(amt)
 
 
 def _attach_agencies(doc: Document) -> None:
