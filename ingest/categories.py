@@ -23,6 +23,7 @@ class Concept:
     en: str
     broader: tuple[str, ...]
     triggers: tuple[str, ...]
+    exclusions: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +39,9 @@ def scheme() -> dict[str, Concept]:
         broader = tuple(sorted(str(b)[len(CAT):] for b in g.objects(c, skos.broader)))
         triggers = tuple(sorted({fold(str(t)) for t in g.objects(c, rdflib.URIRef(PKG + "triggerTerm"))},
                                 key=lambda t: (-len(t), t)))
-        out[slug] = Concept(slug, labels.get("zh", slug), labels.get("en", slug), broader, triggers)
+        exclusions = tuple(fold(str(t)) for t in g.objects(c, rdflib.URIRef(PKG + "exclusionTerm")))
+        out[slug] = Concept(slug, labels.get("zh", slug), labels.get("en", slug), broader, triggers,
+                            exclusions)
     return out
 
 
@@ -59,7 +62,10 @@ def categorise(text: str) -> list[str]:
     """Direct concepts whose trigger terms occur in `text` (normalised), sorted."""
     found = set()
     for c in scheme().values():
-        if any(t in text for t in c.triggers):
+        own = text
+        for x in c.exclusions:
+            own = own.replace(x, "")
+        if any(t in own for t in c.triggers):
             found.add(c.slug)
     # a narrower concept found makes its broader one implicit, not a separate direct match
     for slug in list(found):

@@ -81,7 +81,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
 
             f = extract(ptext, at, number)
             counters[art.key] = counters.get(art.key, 0) + 1
-            context = (art.title or "") + ptext
+            context = "".join(a.title or "" for a in _lineage(structure.articles, art)) + ptext
             clause = Clause(
                 id=f"{doc_id}/{art.key}/c{counters[art.key]}", doc_id=doc_id, article=art.label,
                 article_key=art.key, kind=_kind(ptext, f.instrument, f.grants, body.general),
@@ -135,6 +135,15 @@ def corpus_files(folder: Path) -> list[Path]:
     if not files:
         raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
     return files
+
+
+def _lineage(articles, art):
+    """The article and its parents (sections), nearest first: their titles say what it is about."""
+    by_key = {a.key: a for a in articles}
+    out = [art]
+    while out[-1].parent and out[-1].parent in by_key:
+        out.append(by_key[out[-1].parent])
+    return out
 
 
 def _inherit_metrics(doc: Document) -> None:
