@@ -122,7 +122,7 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
     [('exports', '>=', '2000000', 'USD')]
     """
     f = Fields()
-    f.grants = bool(re.search(r"给予|补助|奖励|扶持|补贴|奖补|资金支持", text))
+    f.grants = bool(re.search(r"给予|补助|奖励|扶持|补贴|奖补|资金支持|支持金额|支持额度", text))
     money = find_money(text)
     used: set[int] = set()  # start positions of money/percent mentions placed in some field
 
