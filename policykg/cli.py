@@ -15,7 +15,9 @@ from policykg.errors import PolicyKGError
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="policykg", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="policykg",
+        description="A comparative knowledge graph of cross-border e-commerce subsidy policies.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
