@@ -1,11 +1,13 @@
 # Apache Jena Fuseki with one in-memory, updatable dataset /policykg on 127.0.0.1 only.
 #   make fuseki-start  fetch the server jar with Maven (first time only), start it, wait for /$/ping
 #   make fuseki-stop   SIGTERM and wait; fine when it is not running
-# Settings (make variables or environment): FUSEKI_PORT (3030), FUSEKI_HEAP (512m).
-# Endpoints: http://127.0.0.1:$(FUSEKI_PORT)/policykg/query, /policykg/update. Log var/fuseki.log.
+# Settings (make variables or environment): FUSEKI_PORT (3030), FUSEKI_HEAP (512m), FUSEKI_PID
+# (var/fuseki.pid), FUSEKI_LOG (var/fuseki.log), FUSEKI_BASE (var/fuseki: Fuseki's own run directory).
+# Endpoints: http://127.0.0.1:$(FUSEKI_PORT)/policykg/query and /policykg/update.
 
 FUSEKI_PORT    ?= 3030
 FUSEKI_HEAP    ?= 512m
+FUSEKI_BASE    ?= $(CURDIR)/var/fuseki
 FUSEKI_VERSION := 5.6.0
 export FUSEKI_PORT
 
@@ -13,8 +15,8 @@ JAVA ?= java
 MVN  ?= mvn
 
 FUSEKI_JAR   := java/fuseki/target/jena-fuseki-server-$(FUSEKI_VERSION).jar
-FUSEKI_PID   := var/fuseki.pid
-FUSEKI_LOG   := var/fuseki.log
+FUSEKI_PID   ?= var/fuseki.pid
+FUSEKI_LOG   ?= var/fuseki.log
 FUSEKI_MATCH := jena-fuseki-server-
 
 FUSEKI_NEEDS = command -v $(JAVA) >/dev/null 2>&1 && command -v $(MVN) >/dev/null 2>&1 \
@@ -35,7 +37,7 @@ $(FUSEKI_JAR):
 
 fuseki-start: $(FUSEKI_JAR)
 	@$(FUSEKI_NEEDS)
-	@FUSEKI_BASE=$(CURDIR)/var/fuseki $(PYTHON) scripts/service.py start fuseki \
+	@FUSEKI_BASE=$(FUSEKI_BASE) $(PYTHON) scripts/service.py start fuseki \
 	  --port $(FUSEKI_PORT) --port-var FUSEKI_PORT --pid-file $(FUSEKI_PID) --log $(FUSEKI_LOG) \
 	  --match $(FUSEKI_MATCH) --timeout 120 --http-path '/$$/ping' \
 	  -- $(JAVA) -Xmx$(FUSEKI_HEAP) -jar $(FUSEKI_JAR) --localhost --port $(FUSEKI_PORT) \

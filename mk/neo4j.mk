@@ -1,8 +1,10 @@
 # Neo4j Community 5.26 LTS, embedded in java/neo4j-launcher, with Bolt on 127.0.0.1 and auth on.
-#   make neo4j-start   build (Maven, first time only; output in var/neo4j-build.log), start in the background, wait for a real login
-#   make neo4j-stop    SIGTERM and wait; fine when it is not running
+#   make neo4j-start   build with Maven when pom.xml or the source changed (output in var/neo4j-build.log),
+#                      start in the background, wait for a real login; says so when already running
+#   make neo4j-stop    SIGTERM and wait (a clean shutdown); fine when it is not running
 # Settings (make variables or environment): NEO4J_PORT (7687), NEO4J_PASSWORD (policykg-dev, user
-# neo4j), NEO4J_DATA_DIR (var/neo4j), NEO4J_HEAP (1g), NEO4J_PAGECACHE (64m). Log var/neo4j.log.
+# neo4j), NEO4J_DATA_DIR (var/neo4j), NEO4J_HEAP (1g), NEO4J_PAGECACHE (64m), NEO4J_PID (var/neo4j.pid),
+# NEO4J_LOG (var/neo4j.log). A second Neo4j on the same checkout needs its own port, data dir and pid file.
 
 NEO4J_PORT      ?= 7687
 NEO4J_PASSWORD  ?= policykg-dev
@@ -16,8 +18,8 @@ MVN  ?= mvn
 
 NEO4J_DIR   := java/neo4j-launcher
 NEO4J_BUILT := $(NEO4J_DIR)/target/.built
-NEO4J_PID   := var/neo4j.pid
-NEO4J_LOG   := var/neo4j.log
+NEO4J_PID   ?= var/neo4j.pid
+NEO4J_LOG   ?= var/neo4j.log
 NEO4J_MATCH := org.policykg.Neo4jLauncher
 NEO4J_JVM   := -Xms$(NEO4J_HEAP) -Xmx$(NEO4J_HEAP) \
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
@@ -37,16 +39,18 @@ neo4j-build: $(NEO4J_BUILT)
 
 $(NEO4J_BUILT): $(NEO4J_DIR)/pom.xml $(NEO4J_DIR)/src/main/java/org/policykg/Neo4jLauncher.java
 	@$(NEO4J_NEEDS)
+	@if $(PYTHON) scripts/service.py status neo4j --pid-file $(NEO4J_PID) --match $(NEO4J_MATCH) >/dev/null; \
+	  then echo "neo4j-build: neo4j is running from the old build: run \`make neo4j-stop\` first" >&2; exit 1; fi
 	@echo "neo4j: building $(NEO4J_DIR) with Maven (downloads Neo4j the first time)"
 	@rm -rf $(NEO4J_DIR)/target/lib && mkdir -p var
 	@cd $(NEO4J_DIR) && $(MVN) -B -ntp package >$(CURDIR)/var/neo4j-build.log 2>&1 \
-	  || { tail -40 var/neo4j-build.log; echo "neo4j-build: Maven failed; full output in var/neo4j-build.log" >&2; exit 1; }
+	  || { tail -40 $(CURDIR)/var/neo4j-build.log; echo "neo4j-build: Maven failed; full output in var/neo4j-build.log" >&2; exit 1; }
 	@touch $@
 
 neo4j-start: $(NEO4J_BUILT) $(VENV)/.installed
 	@$(NEO4J_NEEDS)
 	@$(PY) scripts/service.py start neo4j --port $(NEO4J_PORT) --port-var NEO4J_PORT \
-	  --pid-file $(NEO4J_PID) --log $(NEO4J_LOG) --match $(NEO4J_MATCH) --timeout 120 --neo4j-login \
+	  --pid-file $(NEO4J_PID) --log $(NEO4J_LOG) --match $(NEO4J_MATCH) --timeout 180 --neo4j-login \
 	  --ready-text 'Neo4jLauncher: ready' \
 	  -- $(JAVA) $(NEO4J_JVM) -cp '$(NEO4J_DIR)/target/classes:$(NEO4J_DIR)/target/lib/*' $(NEO4J_MATCH)
 

@@ -2,9 +2,10 @@
 
 `start` runs a command in the background in its own session, its output in a log file, and waits
 until it answers on 127.0.0.1:PORT (and, if asked, until its log shows a ready line and a real Neo4j
-login or an HTTP GET works);
-on failure it prints the tail of the log and stops what it started. `stop` sends SIGTERM and waits.
+login or an HTTP GET works); on failure it prints the tail of the log and stops what it started.
+`stop` sends SIGTERM and waits (SIGKILL after --timeout).
 Both are idempotent: start on a running server and stop on a stopped one say so and succeed.
+`status` exits 0 when the server is running, 1 when it is not.
 Uses only the standard library, except the neo4j driver for --neo4j-login.
 """
 from __future__ import annotations
@@ -116,8 +117,12 @@ def start(args: argparse.Namespace) -> int:
     name, port, pid_file, log = args.name, args.port, Path(args.pid_file), Path(args.log)
     pid = running_pid(pid_file, args.match)
     if pid is not None:
-        print(f"{name}: already running on {HOST}:{port} (pid {pid}); `make {name}-stop` stops it")
-        return 0
+        if port_open(port):
+            print(f"{name}: already running on {HOST}:{port} (pid {pid}); `make {name}-stop` stops it")
+            return 0
+        print(f"{name}-start: the {name} in {pid_file} (pid {pid}) does not answer on {HOST}:{port}; "
+              f"stop it with `make {name}-stop`, or give this one its own pid file", file=sys.stderr)
+        return 1
     pid_file.unlink(missing_ok=True)
     if port_open(port):
         print(f"{name}-start: {HOST}:{port} is already in use by another program; stop it or choose "
@@ -186,11 +191,17 @@ def stop(args: argparse.Namespace) -> int:
     return 0
 
 
+def status(args: argparse.Namespace) -> int:
+    pid = running_pid(Path(args.pid_file), args.match)
+    print(f"{args.name}: running (pid {pid})" if pid is not None else f"{args.name}: not running")
+    return 0 if pid is not None else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      epilog="start ... -- COMMAND: the server command follows --")
     sub = parser.add_subparsers(dest="action", required=True)
-    for action in ("start", "stop"):
+    for action in ("start", "stop", "status"):
         p = sub.add_parser(action)
         p.add_argument("name", help="service name used in messages and make targets, e.g. neo4j")
         p.add_argument("--pid-file", required=True)
@@ -205,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                            help="ready only when user neo4j logs in with NEO4J_PASSWORD")
             p.add_argument("--http-path", help="ready only when GET of this path answers 200")
             p.add_argument("--ready-text", help="ready only once the log contains this text")
-        else:
+        elif action == "stop":
             p.add_argument("--timeout", type=float, default=60)
     argv = sys.argv[1:] if argv is None else argv
     command = argv[argv.index("--") + 1:] if "--" in argv else []
@@ -213,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "start":
         args.command = command
         return start(args)
-    return stop(args)
+    return stop(args) if args.action == "stop" else status(args)
 
 
 if __name__ == "__main__":
