@@ -37,7 +37,8 @@ THRESHOLD_AFTER = re.compile(r"^(?:（含）)?(?:以上|及以上)(?:（含）)?
 GE_BEFORE = re.compile(r"(?:达到|达|不低于|不少于|满|首次达)$")
 GT_BEFORE = re.compile(r"(?:超过|超)$")
 CAP_BEFORE = re.compile(r"(?:不超过|最高不超过|最高|上限|最多|不得超过|以内)")
-COUNT = re.compile(r"(?P<num>\d+(?:\.\d+)?[万亿]?)(?P<unit>个月|平方米|平米|家|人次|人|天|年|个|班|单|件|场)")
+COUNT = re.compile(r"(?P<num>\d+(?:\.\d+)?[万亿]?|[一二两三四五六七八九十]{1,3})"
+                   r"(?P<unit>个月|平方米|平米|家|人次|人|天|年|个|班|单|件|场)")
 METRICS = [  # keyword in front of a quantity -> metric (nearest wins)
     ("服务贸易出口额", "service-exports"), ("出口额", "exports"), ("进口额", "imports"), ("进口货值", "imports"),
     ("进口", "imports"), ("进出口额", "trade"), ("交易总额", "turnover"), ("交易额", "turnover"),
@@ -72,6 +73,32 @@ class Fields:
     grants: bool = False
 
 
+def _parallel_labels(before: str, n: int) -> list[str | None]:
+    """The n kinds a 分别给予 list pays for, from the nearest 、-list of n items before it.
+
+    >>> _parallel_labels("对获得国家、省级跨境电商示范企业，", 2)
+    ['国家', '省级跨境电商示范企业']
+    >>> _parallel_labels("品牌在中国大陆区、浙江省级（跨省级）的代理权或经销权，且…，每个品牌", 2)
+    ['中国大陆区', '浙江省级（跨省级）']
+    """
+    for seg in reversed(re.split(r"[，；。]", before)):
+        depth, items, cur = 0, [], ""
+        for ch in seg:
+            depth += ch == "（"
+            depth -= ch == "）"
+            if ch == "、" and depth == 0:
+                items.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        items.append(cur)
+        if len(items) == n:
+            first = re.split(r"在|获得|对|为", items[0])[-1]
+            last = items[-1].split("的")[0]
+            return [first] + items[1:-1] + [last]
+    return [None] * n
+
+
 def _segment_start(text: str, pos: int) -> int:
     """Start of the comma/semicolon segment that contains pos."""
     cut = max(text.rfind(c, 0, pos) for c in "，；。：")
@@ -88,9 +115,15 @@ def _per(before: str) -> tuple[str | None, bool]:
     return best, per_year
 
 
-def _metric(before: str) -> str:
+MONEY_METRICS = {"service-exports", "exports", "imports", "trade", "turnover", "revenue", "investment",
+                 "contract-value", "logistics-revenue"}
+
+
+def _metric(before: str, money: bool = False) -> str:
     best, best_key = "amount", (-1, 0)
     for words, slug in METRICS:
+        if money and slug not in MONEY_METRICS:
+            continue
         i = before.rfind(words)
         key = (i + len(words), len(words))
         if i >= 0 and key > best_key:
@@ -156,7 +189,7 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
                 for m in cand):
             for m in cand:
                 op = _threshold_op(text, m.start, m.end) or ">="
-                metric = _metric(text[max(0, text.rfind("，", 0, cand[0].start)):cand[0].start])
+                metric = _metric(text[max(0, text.rfind("，", 0, cand[0].start)):cand[0].start], money=True)
                 th = Threshold(metric, op, m.value, m.currency, at(m.start, m.end), text[m.start:m.end])
                 tier_thresholds.append(th)
                 used.add(m.start)
@@ -169,16 +202,19 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
         elif len(run) >= 2:
             # 分别给予 without thresholds: the amounts differ by kind (国家/省级, 中国大陆区/浙江省级)
             per, per_year = _per(text[max(0, k - 30):k])
-            for m in run:
+            labels = _parallel_labels(text[:k], len(run))
+            for m, label in zip(run, labels):
                 f.tiers.append(Tier(None, Amount(m.value, "award", per, per_year, span=at(m.start, m.end),
-                                                 text=text[m.start:m.end])))
+                                                 text=text[m.start:m.end]), label))
                 used.add(m.start)
 
     # bonuses
     for m in re.finditer(r"(?P<cond>[^，。；]*?)(?:奖励额度|额度)?(?:再增加|上浮|再奖励)(?P<val>\d+(?:\.\d+)?(?:[万亿]?元|%))", text):
         val = m["val"]
-        cond = text[text.rfind("。", 0, m.start()) + 1:m.start()]
-        cond = re.sub(r"^对|[，]?(?:奖励额度|额度)?$", "", cond.strip("，。； "))
+        stop = m.start("val")
+        cond = text[text.rfind("。", 0, stop) + 1:stop]
+        cond = re.sub(r"(?:奖励额度|额度)?(?:再增加|上浮|再奖励)$", "", cond)
+        cond = re.sub(r"^对|[，]$", "", cond.strip("，。； ")).strip("，")
         if val.endswith("%"):
             b = Bonus(cond, percent=plain(Decimal(val[:-1])), span=at(m.start("val"), m.end("val")), text=m.group(0))
         else:
@@ -238,7 +274,9 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
             op = ">="
         if op:
             seg0 = _segment_start(text, m.start)
-            metric = _metric(text[max(0, seg0 - 10):m.start])
+            metric = _metric(text[max(0, seg0 - 10):m.start], money=True)
+            if metric == "amount":
+                metric = _metric(text[:m.start], money=True)
             f.thresholds.append(Threshold(metric, op, m.value, m.currency, at(m.start, m.end), text[m.start:m.end]))
             used.add(m.start)
     for m in COUNT.finditer(text):
@@ -280,14 +318,22 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
             continue
         seg = text[_segment_start(text, s):s]
         seg_core = re.sub(r"(?:的|给予|予以|标准|不超过|最高)+$", "", seg)
-        bm = re.search(r"([\u4e00-\u9fff、（）]{0,16}(?:费用总额|费用（租赁）|费用|费|成本|经费|投资额|进口额|总额|保费|收入))$",
+        seg_core = re.sub(r"（[^（）]*）$", "", seg_core)
+        seg_core = re.sub(r"(?:的|给予|予以|标准|不超过|最高)+$", "", seg_core)
+        bm = re.search(r"([\u4e00-\u9fff、（）]{0,40}(?:费用总额|费用（租赁）|费用|费|成本|经费|投资额|进口额|总额|保费|收入))$",
                        seg_core)
         if not bm:
             bm = re.search(r"([\u4e00-\u9fff]{0,8}?(?:费用|展位费|费|成本))", seg.split("给予")[0]) if "给予" in seg else None
         if not bm:
             bm = re.match(r"^的?([\u4e00-\u9fff]{0,6}?(?:保费|费用|费))", text[e:])
         base = bm.group(1).split("按")[-1] if bm else None
-        base = re.sub(r"^(?:照|给予|予|不超过|最高|对|的)+", "", base) or None if base else None
+        if base and "）" in base and not base.endswith("）"):
+            base = base.rsplit("）", 1)[1]  # a note in brackets before the cost is not the cost
+        if base is None and f.rates and f.rates[-1].base:
+            base = f.rates[-1].base  # '展位费给予…80%的补助，其他国家和地区给予70%的补助'
+
+        if base:
+            base = re.sub(r"^(?:以及|借助|照|给予|予|不超过|最高|对|的)+", "", base) or None
         qual = None
         qm = re.search(r"给予([^，]{2,16}?)$", seg)
         if qm and ("国家" in qm.group(1) or "地区" in qm.group(1)):
@@ -352,8 +398,8 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
         om = re.search(r"对([^，。；]{2,80}?)的([^，。；]{0,12}?(?:企业|主体|单位|机构|院校|园区|平台|服务商|投资主体|店铺|试点))[，。]", text)
         if om:
             f.beneficiary = om.group(2) or None
-    om = re.search(r"(?:^|，)对([^。；]{4,120}?)的[^，。；]{0,12}，", text)
-    if om:
+    om = re.search(r"(?:^|，)对(?:于)?([^。；]{4,120}?)的[^，。；]{0,12}，", text)
+    if om and not re.search(r"给予|%", om.group(1)):
         f.conditions.append(om.group(1))
 
     # stacking rules
