@@ -3,7 +3,7 @@
 `--store` values starting with http:// or https:// name a dataset such as Apache Jena Fuseki's
 http://127.0.0.1:3030/policykg; its query, update and graph-store endpoints are that URL followed
 by /query, /update and /data (Fuseki's layout), or given explicitly. `push` replaces the remote
-default graph with a built graph; `RemoteStore.query` returns the same (columns, rows) with plain
+default graph with a built graph and `build` does a whole `policykg build` into an endpoint; `RemoteStore.query` returns the same (columns, rows) with plain
 Python values as graph.store.query. Standard library only (urllib); every failure is one
 PolicyKGError line naming the endpoint.
 """
@@ -113,6 +113,31 @@ def push(graph, url: str) -> int:
     remote = RemoteStore(url)
     remote.put_graph(graph.serialize(format="nt", encoding="utf-8"), "application/n-triples")
     return remote.count()
+
+
+def build(corpus, url: str, root, progress: bool = False):
+    """`policykg build --store URL`: ingest, graph and validate as policykg.build does, then push.
+
+    Returns the BuildReport; a graph that does not conform is never pushed.
+    """
+    import time
+
+    from graph.rdf import documents_to_graph
+    from graph.shacl import validate
+    from policykg.build import ingest_folder, summarise
+    from policykg.errors import ValidationFailed
+
+    t0 = time.perf_counter()
+    docs, _ = ingest_folder(corpus, root, progress)
+    graph = documents_to_graph(docs)
+    conforms, messages = validate(graph)
+    if not conforms:
+        raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; endpoint left unchanged:\n"
+                               + "\n".join(messages[:20]))
+    report = summarise(docs)
+    report.triples = push(graph, url)
+    report.seconds = time.perf_counter() - t0
+    return report
 
 
 def python_value(term: dict | None) -> Any:

@@ -165,6 +165,8 @@ def summarise(docs: list[Document]) -> BuildReport:
 
 def load_documents(store: Path) -> list[Document]:
     """The clause models of a built store."""
+    if not isinstance(store, Path):
+        raise PolicyKGError(f"{store} is a SPARQL endpoint: this command needs a local store folder (--store DIR)")
     path = store / DOCUMENTS
     if not path.exists():
         raise PolicyKGError(f"no store at {store}: run `policykg build` first")

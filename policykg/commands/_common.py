@@ -7,9 +7,14 @@ from policykg import config
 
 
 def add_store(p) -> None:
-    p.add_argument("--store", type=Path, default=None,
-                   help="store folder (default: $POLICYKG_STORE or store/ in the project)")
+    p.add_argument("--store", default=None,
+                   help="store folder, or a SPARQL 1.1 endpoint URL (default: $POLICYKG_STORE or store/)")
 
 
-def store_of(args) -> Path:
-    return args.store or config.default_store()
+def store_of(args) -> Path | str:
+    """The store folder as a Path, or a remote endpoint URL as it was given."""
+    from graph.remote import is_remote
+
+    if args.store and is_remote(args.store):
+        return args.store
+    return Path(args.store) if args.store else config.default_store()

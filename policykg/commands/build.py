@@ -15,9 +15,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from policykg.build import build
+    store = store_of(args)
+    if isinstance(store, str):  # a SPARQL 1.1 endpoint
+        from graph.remote import build as build_remote
 
-    report = build(args.corpus or config.default_corpus(), store_of(args), config.project_root(),
-                   progress=True)
+        report = build_remote(args.corpus or config.default_corpus(), store, config.project_root(), progress=True)
+    else:
+        from policykg.build import build
+
+        report = build(args.corpus or config.default_corpus(), store, config.project_root(), progress=True)
     print("\n".join(report.lines()))
     return 0

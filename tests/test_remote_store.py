@@ -1,0 +1,121 @@
+"""A SPARQL 1.1 endpoint as the store: the real Apache Jena Fuseki of `make fuseki-start`."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from graph.namespaces import XSD
+from graph.remote import RemoteStore, is_remote, push
+from policykg.errors import PolicyKGError
+
+PKG = "https://w3id.org/policykg/ontology#"
+
+
+def fuseki_url() -> str:
+    port = int(os.environ.get("FUSEKI_PORT", "3030"))
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=3):
+            pass
+    except OSError:
+        pytest.fail(f"Fuseki is not running on 127.0.0.1:{port}: run `make fuseki-start`", pytrace=False)
+    return f"http://127.0.0.1:{port}/policykg"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_store_values_that_are_urls_are_remote():
+    assert is_remote("http://127.0.0.1:3030/policykg")
+    assert is_remote("https://example.org/sparql")
+    assert not is_remote("store")
+    assert not is_remote("/tmp/http-store")
+
+
+def test_pushed_graph_comes_back_with_exact_decimals():
+    url = fuseki_url()
+    g = Graph()
+    node = URIRef("urn:test:rate")
+    g.add((node, URIRef("urn:test:share"), Literal("0.03", datatype=XSD.decimal)))
+    g.add((node, URIRef("urn:test:city"), Literal("温州", lang="zh")))
+    assert push(g, url) == 2
+    columns, rows = RemoteStore(url).query(
+        "SELECT ?share ?city WHERE { <urn:test:rate> <urn:test:share> ?share ; <urn:test:city> ?city }")
+    assert columns == ["share", "city"]
+    assert rows == [(Decimal("0.03"), "温州")]
+    assert isinstance(rows[0][0], Decimal)
+    assert RemoteStore(url).query("ASK { <urn:test:rate> <urn:test:share> 0.03 }") == (["ask"], [(True,)])
+
+
+def test_update_then_select():
+    url = fuseki_url()
+    remote = RemoteStore(url)
+    remote.put_graph("<urn:test:a> <urn:test:p> 1 .")
+    remote.update("INSERT DATA { <urn:test:b> <urn:test:p> 2 }")
+    _, rows = remote.query("SELECT ?o WHERE { ?s <urn:test:p> ?o } ORDER BY ?o")
+    assert rows == [(1,), (2,)]
+    remote.update("CLEAR DEFAULT")
+    assert remote.count() == 0
+
+
+def test_corpus_graph_pushed_keeps_every_triple_and_the_rates(built_store):
+    """Wenzhou: '按进口额的 3%给予补助', '实际投入经费的 50%'; Yuncheng: '80%的补助', '70%的补助'."""
+    from graph.store import load_graph
+
+    url = fuseki_url()
+    local = load_graph(built_store)
+    assert push(local, url) == len(local)
+    _, rows = RemoteStore(url).query(f"SELECT DISTINCT ?p WHERE {{ ?r <{PKG}percent> ?p }}")
+    percents = {r[0] for r in rows}
+    assert {Decimal(3), Decimal(50), Decimal(80), Decimal(70)} <= percents
+
+
+def test_build_into_the_endpoint(root):
+    """`policykg build --store URL` goes through graph.remote.build: the five documents arrive."""
+    from graph.remote import build
+
+    url = fuseki_url()
+    report = build(root / "corpus", url, root)
+    assert report.documents == 5
+    _, rows = RemoteStore(url).query(
+        f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{PKG}Incentive> }}")
+    assert rows[0][0] == report.incentives > 0
+
+
+def test_refused_connection_is_one_clear_line():
+    url = f"http://127.0.0.1:{free_port()}/policykg"
+    with pytest.raises(PolicyKGError) as err:
+        RemoteStore(url).query("ASK {}")
+    message = str(err.value)
+    assert "\n" not in message
+    assert url in message and "refused" in message
+
+
+def test_http_error_names_the_endpoint():
+    url = fuseki_url().replace("/policykg", "/no-such-dataset")
+    with pytest.raises(PolicyKGError) as err:
+        RemoteStore(url).query("ASK {}")
+    assert "no-such-dataset" in str(err.value) and "HTTP 4" in str(err.value)
+
+
+def test_bad_sparql_is_a_policykg_error():
+    with pytest.raises(PolicyKGError, match="SPARQL syntax error"):
+        RemoteStore(fuseki_url()).query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_cli_prints_one_line_for_a_down_endpoint():
+    url = f"http://127.0.0.1:{free_port()}/policykg"
+    code = ("import sys; from graph.remote import RemoteStore; from policykg.errors import PolicyKGError\n"
+            "try:\n    RemoteStore(sys.argv[1]).count()\n"
+            "except PolicyKGError as e:\n    print(e); sys.exit(2)")
+    done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
