@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
 BASE = "https://w3id.org/policykg/"
 
@@ -25,6 +25,10 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 CCCEV = Namespace("http://data.europa.eu/m8g/")  # CCCEV and the CPSV-AP/CPOV core terms
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 SCHEMA = Namespace("https://schema.org/")
+# plain Namespaces (rdflib's closed TIME and XSD warn on every unknown attribute lookup, which
+# pytest's doctest collector makes for every module that imports them)
+TIME = Namespace("http://www.w3.org/2006/time#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 PREFIXES: dict[str, str] = {
     "pkg": str(PKG),

@@ -88,12 +88,49 @@ def normalize_number(number: str) -> str:
     return re.sub(r"\s+", "", number).translate(_BRACKETS)
 
 
+def path(ident: str) -> str:
+    """Segments of a slash-separated id, each one kept or percent-encoded.
+
+    >>> path("funding/1"), path("温州/x")
+    ('funding/1', '%E6%B8%A9%E5%B7%9E/x')
+    """
+    return "/".join(segment(part) for part in ident.split("/"))
+
+
+def local_id(ident: str, *scopes: str) -> str:
+    """`ident` without the first of `scopes` it starts with (ingest ids repeat their parents').
+
+    >>> local_id("wenzhou-2022-60/1.2/c1", "wenzhou-2022-60/1.2", "wenzhou-2022-60"), local_id("c1", "x")
+    ('c1', 'c1')
+    """
+    for scope in scopes:
+        if ident.startswith(scope + "/") and len(ident) > len(scope) + 1:
+            return ident[len(scope) + 1:]
+    return ident
+
+
 def doc_iri(doc_id: str) -> URIRef:
     return ID[f"doc/{segment(doc_id)}"]
 
 
 def clause_iri(doc_id: str, article_key: str, clause_id: str) -> URIRef:
-    return ID[f"clause/{segment(doc_id)}/{segment(article_key)}/{segment(clause_id)}"]
+    """id/clause/DOC/KEY/CLAUSE, CLAUSE being the clause id without its doc/key prefix.
+
+    >>> str(clause_iri("wenzhou-2022-60", "1.2", "wenzhou-2022-60/1.2/c1"))
+    'https://w3id.org/policykg/id/clause/wenzhou-2022-60/1.2/c1'
+    """
+    local = local_id(clause_id, f"{doc_id}/{article_key}", doc_id)
+    return ID[f"clause/{segment(doc_id)}/{segment(article_key)}/{path(local)}"]
+
+
+def funding_iri(doc_id: str, rule_id: str) -> URIRef:
+    """id/doc/DOC/funding/RULE, RULE being the rule id without its doc (and funding/) prefix.
+
+    >>> str(funding_iri("hangzhou-2023-9", "hangzhou-2023-9/funding/1"))
+    'https://w3id.org/policykg/id/doc/hangzhou-2023-9/funding/1'
+    """
+    local = local_id(local_id(rule_id, doc_id), "funding")
+    return ID[f"doc/{segment(doc_id)}/funding/{path(local)}"]
 
 
 def division_iri(doc_id: str, article_key: str) -> URIRef:
@@ -339,7 +376,7 @@ class _DocumentBuilder:
     def tier(self, node: URIRef, index: int, tier: Tier) -> URIRef:
         add = self.add
         add((node, RDF.type, PKG.Tier))
-        add((node, PKG["index"], Literal(index)))
+        add((node, PKG.tierIndex, Literal(index)))
         if tier.label:
             add((node, PKG.tierLabel, _zh(tier.label)))
         if tier.threshold is not None:
@@ -395,7 +432,7 @@ class _DocumentBuilder:
         return node
 
     def funding_iri(self, rule_id: str) -> URIRef:
-        return URIRef(f"{self.iri}/funding/{segment(rule_id)}")
+        return funding_iri(self.doc.id, rule_id)
 
     def funding_rule(self, rule: FundingRule) -> URIRef:
         add = self.add

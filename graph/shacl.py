@@ -12,6 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from graph.namespaces import SH, compact
 from policykg.config import ontology_dir
+from policykg.errors import PolicyKGError
 
 SHAPES_FILE = "shapes.ttl"
 MAX_BLANK_MESSAGES = 20
@@ -44,6 +45,8 @@ def validate(graph: Graph) -> tuple[bool, list[str]]:
         advanced=False,
         do_owl_imports=False,
     )
+    if not isinstance(report, Graph):
+        raise PolicyKGError(f"SHACL validation could not run ({report}): check {SHAPES_FILE} in {ontology_dir()}")
     messages, violations = _results(report)
     blank = blank_node_messages(graph)
     return (violations == 0 and not blank), blank + messages
@@ -79,11 +82,16 @@ def _results(report: Graph) -> tuple[list[str], int]:
         text = report.value(result, SH.resultMessage)
         if severity == SH.Violation:
             violations += 1
+        if text is None:
+            text = f"does not conform to {_show(report.value(result, SH.sourceShape))}"
         name = compact(str(severity)).removeprefix("sh:")
+        if report.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent \
+                and isinstance(value, URIRef):
+            focus, value = value, None  # a class-level check: the offending node is the value
         line = f"{name}: {_show(focus)}"
         if path is not None:
             line += f" {_show(path)}"
-        line += f": {text if text is not None else 'does not conform to ' + _show(report.value(result, SH.sourceShape))}"
+        line += f": {text}"
         if value is not None and value != focus:
             line += f" (value: {_show(value)})"
         rows.append(line)

@@ -3,7 +3,7 @@
 `write_store` bulk-loads a graph into a fresh sibling directory and swaps it in by renaming,
 so a failed build leaves the previous store intact. `open_store` gives an rdflib Graph over
 the store (through oxrdflib), opened read-only so that any number of readers can share it;
-close it (or use it in a `with` block) to release it. `query` runs one SPARQL query and
+close it to release it (`reading_store` is the same as a `with` block). `query` runs one SPARQL query and
 returns plain Python values; `load_graph` copies the store into an in-memory rdflib Graph.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -121,6 +122,16 @@ def open_store(store_dir: Path | str) -> Graph:
     graph = Graph(store=OxigraphStore(store=_open_ox(store_dir)), identifier=DATASET_DEFAULT_GRAPH_ID)
     bind_prefixes(graph)
     return graph
+
+
+@contextmanager
+def reading_store(store_dir: Path | str):
+    """`with reading_store(dir) as graph:` an `open_store` graph that is closed on leaving."""
+    graph = open_store(store_dir)
+    try:
+        yield graph
+    finally:
+        graph.close()
 
 
 def load_graph(store_dir: Path | str) -> Graph:

@@ -7,6 +7,7 @@ read by hand from the text quoted next to each fixture.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from datetime import date
@@ -15,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from graph.namespaces import CAT, ID, INSTRUMENT, METRIC, PER, PKG, SCHEMA, TIME
+import graph.namespaces as ns
+from graph.namespaces import CAT, ID, INSTRUMENT, METRIC, PER, PKG, SCHEMA
 from graph.rdf import documents_to_graph
 from graph.shacl import validate
-from graph.store import load_graph, open_store, query, store_path, write_store
+from graph.store import load_graph, open_store, query, reading_store, store_path, write_store
 from ingest.model import (
     Amount, Article, Bonus, Clause, Document, FundingRule, Rate, Reference, Span, StackingRule,
     Threshold, Tier, Validity,
@@ -36,17 +38,25 @@ def _text(name: str) -> str:
     return (CORPUS / name).read_text(encoding="utf-8")
 
 
+def _find(source: str, needle: str, after: int = 0) -> tuple[int, int]:
+    """Where `needle` occurs in the source at or after `after`, line breaks allowed anywhere."""
+    pattern = r"\s*".join(re.escape(ch) for ch in needle)
+    match = re.compile(pattern).search(source, after)
+    assert match, f"{needle!r} not in the source"
+    return match.start(), match.end()
+
+
 def _span(source: str, first: str, last: str, after: int = 0) -> Span:
     """From the start of `first` to the end of the next `last` (both found in the source)."""
-    start = source.index(first, after)
-    end = source.index(last, start) + len(last)
+    start, _ = _find(source, first, after)
+    _, end = _find(source, last, start)
     return Span(start, end)
 
 
 def _at(source: str, piece: str, within: Span) -> Span:
-    start = source.index(piece, within.start)
-    assert start + len(piece) <= within.end
-    return Span(start, start + len(piece))
+    start, end = _find(source, piece, within.start)
+    assert end <= within.end, f"{piece!r} is not inside {within}"
+    return Span(start, end)
 
 
 def _flat(source: str, span: Span) -> str:
@@ -76,8 +86,8 @@ def wenzhou() -> Document:
     # 经费的 50%给予补助，单家企业申报独立站数量不超过 2个，单个独立站补助最高不超过 20万元，
     # 具体补助金额由属地政府承担。
     s2 = _span(src, "对自建跨境电商独立站且", "由属地政府承担。")
-    site = Clause(
-        id="c1", doc_id=doc_id, article="一、2", article_key="1.2", kind="incentive",
+    site = Clause(  # ingest's ids repeat document and article key; the IRI does not
+        id="wenzhou-2022-60/1.2/c1", doc_id=doc_id, article="一、2", article_key="1.2", kind="incentive",
         text=_flat(src, s2), span=s2, categories=["independent-site"], instrument="proportional",
         rates=[Rate(Decimal("50"), "独立站建设及运维实际投入经费", span=_at(src, "50%", s2), text="50%")],
         amounts=[Amount(Decimal("200000"), "cap", "site", False, span=_at(src, "20万元", s2), text="20万元")],
@@ -256,26 +266,26 @@ def test_clause_iri_and_its_amount_threshold_and_rate(built):
     cap = URIRef(f"{clause}/amount/0")
     assert (clause, PKG.amount, cap) in built
     assert (cap, RDF.type, PKG.Cap) in built
-    assert (cap, SCHEMA.value, Literal("200000", datatype=XSD.decimal)) in built
+    assert (cap, SCHEMA.value, Literal("200000", datatype=ns.XSD.decimal)) in built
     assert (cap, SCHEMA.currency, Literal("CNY")) in built
     assert (cap, PKG.per, PER["site"]) in built
     threshold = URIRef(f"{clause}/threshold/0")
     assert (threshold, PKG.metric, METRIC["exports"]) in built
     assert (threshold, PKG.comparison, PKG.atLeast) in built
-    assert (threshold, SCHEMA.value, Literal("2000000", datatype=XSD.decimal)) in built
+    assert (threshold, SCHEMA.value, Literal("2000000", datatype=ns.XSD.decimal)) in built
     assert (threshold, SCHEMA.currency, Literal("USD")) in built
     rate = URIRef(f"{clause}/rate/0")
-    assert built.value(rate, PKG.percent) == Literal("50", datatype=XSD.decimal)
+    assert built.value(rate, PKG.percent) == Literal("50", datatype=ns.XSD.decimal)
     assert str(built.value(rate, PKG.costBase)) == "独立站建设及运维实际投入经费"
 
 
 def test_money_is_exact_decimal_never_float(built):
     value = built.value(_c("wenzhou-2022-60", "3.12", "c1") + "/amount/0", SCHEMA.value)
-    assert str(value) == "0.03" and value.datatype == XSD.decimal
+    assert str(value) == "0.03" and value.datatype == ns.XSD.decimal
     assert value.toPython() == Decimal("0.03")
     for _, _, o in built.triples((None, SCHEMA.value, None)):
-        assert o.datatype == XSD.decimal
-    assert not any(isinstance(o, Literal) and o.datatype in (XSD.double, XSD.float) for o in built.objects())
+        assert o.datatype == ns.XSD.decimal
+    assert not any(isinstance(o, Literal) and o.datatype in (ns.XSD.double, ns.XSD.float) for o in built.objects())
 
 
 def test_provenance_of_a_clause(built):
@@ -300,22 +310,22 @@ def test_gap_inside_a_span(built):
 def test_per_unit_amount_of_5_yuan_per_m2_month(built):
     amount = _c("lishui-2021-67", "4", "c1") + "/amount/1"
     assert (amount, RDF.type, PKG.PerUnitAmount) in built
-    assert built.value(amount, SCHEMA.value) == Literal("5", datatype=XSD.decimal)
+    assert built.value(amount, SCHEMA.value) == Literal("5", datatype=ns.XSD.decimal)
     assert str(built.value(amount, PKG.unit)) == "m2-month"
 
 
 def test_tiers_and_bonus(built):
     clause = _c("wenzhou-2022-60", "1.3", "c1")
     tier = URIRef(f"{clause}/tier/2")
-    assert built.value(tier, PKG.index).toPython() == 2
+    assert built.value(tier, PKG.tierIndex).toPython() == 2
     assert built.value(URIRef(f"{tier}/amount"), SCHEMA.value).toPython() == Decimal("1500000")
     assert built.value(URIRef(f"{tier}/threshold"), SCHEMA.value).toPython() == Decimal("1000000000")
     bonus = _c("wenzhou-2022-60", "4.16", "c2") + "/bonus/0"
-    assert built.value(bonus, PKG.percent) == Literal("10", datatype=XSD.decimal)
+    assert built.value(bonus, PKG.percent) == Literal("10", datatype=ns.XSD.decimal)
 
 
 def test_funding_rules_shares_and_districts(built):
-    rule = URIRef("https://w3id.org/policykg/id/doc/hangzhou-2023-9/funding/hangzhou-2023-9%2Ff2")
+    rule = URIRef("https://w3id.org/policykg/id/doc/hangzhou-2023-9/funding/f2")
     shares = {str(built.value(s, PKG.payerLevel)): built.value(s, PKG.percent).toPython()
               for s in built.objects(rule, PKG.share)}
     assert shares == {"city": Decimal("25"), "local": Decimal("75")}
@@ -329,9 +339,9 @@ def test_funding_rules_shares_and_districts(built):
 def test_validity_period(built):
     doc = URIRef("https://w3id.org/policykg/id/doc/lishui-2021-67")
     period = built.value(doc, PKG.validity)
-    assert (period, RDF.type, TIME.Interval) in built
-    end = built.value(period, TIME.hasEnd)
-    assert built.value(end, TIME.inXSDDate).toPython() == date(2027, 1, 31)
+    assert (period, RDF.type, ns.TIME.Interval) in built
+    end = built.value(period, ns.TIME.hasEnd)
+    assert built.value(end, ns.TIME.inXSDDate).toPython() == date(2027, 1, 31)
     assert built.value(period, PKG.expiryComputed).toPython() is True
     assert str(built.value(period, PKG.durationText)) == "有效期五年"
 
@@ -389,7 +399,7 @@ def _declared_terms() -> set[URIRef]:
 
 
 def test_every_predicate_and_class_of_the_built_graph_is_declared(built):
-    builtin = (str(RDF), str(RDFS), str(OWL), str(XSD))
+    builtin = (str(RDF), str(RDFS), str(OWL), str(ns.XSD))
     declared = _declared_terms()
     used = set(built.predicates()) | set(built.objects(None, RDF.type))
     missing = sorted(t for t in used if not str(t).startswith(builtin) and t not in declared)
@@ -403,7 +413,7 @@ def test_built_graph_conforms_to_the_shapes(built):
 
 def test_build_and_validate_of_a_15k_triple_graph_is_fast():
     docs = []
-    for n in range(12):
+    for n in range(20):
         for doc in documents():
             doc.id = f"{doc.id}-copy{n}"
             for clause in doc.clauses:
@@ -419,8 +429,9 @@ def test_build_and_validate_of_a_15k_triple_graph_is_fast():
     conforms, messages = validate(g)
     elapsed = time.perf_counter() - started
     assert conforms, "\n".join(messages[:10])
-    assert len(g) > 10_000
+    assert len(g) > 14_000
     assert elapsed < 5, f"build+validate of {len(g)} triples took {elapsed:.2f} s"
+    print(f"build+validate of {len(g)} triples: {elapsed:.2f} s")
 
 
 def test_a_wrong_instrument_slug_fails_validation_with_a_readable_message():
@@ -455,10 +466,11 @@ def test_store_round_trip_keeps_every_triple_and_exact_decimals(store, built):
 
 
 def test_open_store_is_an_rdflib_graph_and_closes(store):
-    with open_store(store) as g:
-        assert (_c("wenzhou-2022-60", "1.2", "c1"), RDF.type, PKG.Incentive) in g
-        assert len(g) > 500
-    with open_store(store) as g:  # opened again after closing
+    g = open_store(store)
+    assert (_c("wenzhou-2022-60", "1.2", "c1"), RDF.type, PKG.Incentive) in g
+    assert len(g) > 500
+    g.close()
+    with reading_store(store) as g:  # opened again after closing; prefixes are bound
         assert bool(g.query("ASK { ?s a pkg:Clause }").askAnswer)
 
 
@@ -611,6 +623,7 @@ def test_validate_command(store, tmp_path, capsys):
     assert "add up to 110, not 100" in text
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")  # rdflib's own JSON-LD parser
 def test_export_turtle_and_jsonld(store, built, tmp_path, capsys):
     ttl = tmp_path / "g.ttl"
     assert main(["export", "--store", str(store), "--format", "turtle", "-o", str(ttl)]) == 0
@@ -624,7 +637,7 @@ def test_export_turtle_and_jsonld(store, built, tmp_path, capsys):
     assert data["@context"]["pkg"] == "https://w3id.org/policykg/ontology#"
     back = Graph().parse(jsonld, format="json-ld")
     assert len(back) == len(built)
-    values = {str(o) for o in back.objects(None, SCHEMA.value) if o.datatype == XSD.decimal}
+    values = {str(o) for o in back.objects(None, SCHEMA.value) if o.datatype == ns.XSD.decimal}
     assert "0.03" in values
     assert main(["export", "--store", str(store), "--format", "turtle"]) == 0
     assert "pkg:Incentive" in capsys.readouterr().out

@@ -1,0 +1,142 @@
+"""`policykg query`: run one read-only SPARQL query (a file, or - for stdin) against the store."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from policykg.commands._common import add_store, store_of
+from policykg.errors import PolicyKGError
+
+FORMATS = ("table", "csv", "json")
+MAX_CELL = 60  # display columns per table cell; csv and json keep whole values
+
+
+def register(sub) -> None:
+    p = sub.add_parser("query", help="run a SPARQL SELECT/ASK/CONSTRUCT query file against the store")
+    p.add_argument("file", metavar="FILE", help="a SPARQL query file (.rq), or - to read it from stdin")
+    add_store(p)
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="stop a query that runs longer than this (default: 60)")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from graph.guard import check_sparql_readonly
+    from graph.store import query
+
+    text = read_query(args.file)
+    check_sparql_readonly(text)
+    columns, rows = query(store_of(args), text, timeout_s=args.timeout)
+    sys.stdout.write(render(columns, rows, args.format))
+    return 0
+
+
+def read_query(name: str) -> str:
+    """The query text of a file, or of stdin for "-"; one clear error for anything unreadable."""
+    where = "stdin" if name == "-" else name
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PolicyKGError(f"no query file {name}: give the path of a .rq file, or - for stdin") from exc
+    except OSError as exc:
+        raise PolicyKGError(f"cannot read the query file {name}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyKGError(f"the query in {where} is not UTF-8 text: save it as UTF-8") from exc
+    if not text.strip():
+        raise PolicyKGError(f"the query in {where} is empty: write a SELECT, ASK or CONSTRUCT query")
+    return text
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    """Rows as an aligned table, CSV, or a JSON array of objects (decimals as exact numbers)."""
+    if fmt == "csv":
+        return _csv(columns, rows)
+    if fmt == "json":
+        return _json(columns, rows)
+    return _table(columns, rows)
+
+
+def cell(value) -> str:
+    """One value as text: exact decimals, ISO dates, true/false, empty for unbound.
+
+    >>> cell(Decimal("2E+5")), cell(Decimal("0.03")), cell(date(2022, 8, 25)), cell(True), cell(None)
+    ('200000', '0.03', '2022-08-25', 'true', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _csv(columns, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return out.getvalue()
+
+
+def _json_value(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")  # a JSON number with exactly the stored digits
+    if isinstance(value, (date, datetime)):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json(columns, rows) -> str:
+    if not rows:
+        return "[]\n"
+    lines = []
+    for row in rows:
+        pairs = ", ".join(f"{json.dumps(c, ensure_ascii=False)}: {_json_value(v)}" for c, v in zip(columns, row))
+        lines.append("  {" + pairs + "}")
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, limit: int = MAX_CELL) -> str:
+    text = " ".join(text.split())
+    if _width(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > limit - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _table(columns, rows) -> str:
+    from graph.namespaces import compact
+
+    body = [[_fit(compact(cell(v)) if isinstance(v, str) else cell(v)) for v in row] for row in rows]
+    widths = [_width(c) for c in columns]
+    for row in body:
+        widths = [max(w, _width(v)) for w, v in zip(widths, row)]
+
+    def line(values) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(row) for row in body]
+    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(out) + "\n"
