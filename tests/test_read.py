@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_make import (
+from tests.fixtures_make import (
     HTML_NOISE,
     make_bom,
     make_docx,
