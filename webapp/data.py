@@ -116,7 +116,7 @@ def _align(clause_text: str, original: str, start: int, end: int) -> list[int] |
     return out
 
 
-def _figures(c: Clause) -> list[tuple[object, str]]:
+def figures(c: Clause) -> list[tuple[object, str]]:
     """Every extracted figure of a clause with its hover title."""
     from webapp.fmt import exact, percent
 
@@ -143,7 +143,7 @@ def marks(c: Clause, original: str | None) -> list[tuple[int, int, str]]:
     text's offsets (or, when the original is missing, by searching the figure's text)."""
     pos = _align(c.text, original, c.span.start, c.span.end) if original else None
     out = []
-    for fig, title in _figures(c):
+    for fig, title in figures(c):
         span = getattr(fig, "span", None)
         if pos is not None and span is not None:
             inside = [i for i, p in enumerate(pos) if span.start <= p < span.end]
@@ -159,13 +159,18 @@ def marks(c: Clause, original: str | None) -> list[tuple[int, int, str]]:
 
 # --- the comparison -------------------------------------------------------------------------
 
-def _amount(a: Amount) -> dict:
+def amount_dict(a: Amount) -> dict:
     return {"value": a.value, "role": a.role, "per": a.per, "per_year": a.per_year, "unit": a.unit,
             "qualifier": a.qualifier}
 
 
-def _threshold(th) -> dict:
+def threshold_dict(th) -> dict:
     return {"metric": th.metric, "op": th.op, "value": th.value, "unit": th.unit}
+
+
+def funding_dict(r) -> dict:
+    return {"kind": r.kind, "city_share": r.city_share, "local_share": r.local_share,
+            "districts": list(r.districts), "text": r.text}
 
 
 def top_amount(c: Clause) -> Decimal | None:
@@ -182,19 +187,17 @@ def item(corpus: Corpus, doc: Document, c: Clause, on: date) -> dict:
         "clause": c.id, "doc": doc.id, "number": doc.number or doc.id, "city": doc.city,
         "article": c.article, "kind": c.kind, "instrument": c.instrument,
         "rates": [{"percent": r.percent, "base": r.base, "qualifier": r.qualifier} for r in c.rates],
-        "caps": [_amount(a) for a in c.amounts if a.role == "cap"],
-        "awards": [_amount(a) for a in c.amounts if a.role == "award"],
-        "per_unit": [_amount(a) for a in c.amounts if a.role == "per-unit"],
-        "tiers": [{"label": t.label, "threshold": _threshold(t.threshold) if t.threshold else None,
-                   "amount": _amount(t.amount)} for t in c.tiers],
-        "thresholds": [_threshold(th) for th in c.thresholds],
+        "caps": [amount_dict(a) for a in c.amounts if a.role == "cap"],
+        "awards": [amount_dict(a) for a in c.amounts if a.role == "award"],
+        "per_unit": [amount_dict(a) for a in c.amounts if a.role == "per-unit"],
+        "tiers": [{"label": t.label, "threshold": threshold_dict(t.threshold) if t.threshold else None,
+                   "amount": amount_dict(t.amount)} for t in c.tiers],
+        "thresholds": [threshold_dict(th) for th in c.thresholds],
         "bonuses": [{"condition": b.condition, "amount": b.amount, "percent": b.percent} for b in c.bonuses],
         "one_time": c.one_time,
         "beneficiary": c.beneficiary, "conditions": list(c.conditions),
         "stacking": [s.text for s in c.stacking],
-        "funding": [{"kind": r.kind, "city_share": r.city_share, "local_share": r.local_share,
-                     "districts": list(r.districts), "text": r.text}
-                    for r in (rules[i] for i in c.funding if i in rules)],
+        "funding": [funding_dict(rules[i]) for i in c.funding if i in rules],
         "valid_from": v.effective or v.issued, "valid_to": v.expiry, "status": status(v, on),
         "awards_from": v.awards_from, "awards_to": v.awards_to,
         "text": c.text, "marks": marks(c, corpus.source(doc)),

@@ -110,17 +110,26 @@ def amount_html(a: dict, lang: str | None = None) -> str:
     return money_html(a["value"]) + (f' <span class="per">{html.escape(rest)}</span>' if rest else "")
 
 
-def funding(rule: dict, lang: str | None = None) -> str:
-    """A funding rule in words: '市级 50% / 属地 50%（上城区、拱墅区）'."""
+def funding(rule: dict, lang: str | None = None, short: bool = False) -> str:
+    """A funding rule in words: '市级 50% / 属地 50%（上城区、拱墅区）'; `short` names only the first
+    district and how many there are.
+
+    >>> funding({"kind": "shared", "city_share": 50, "local_share": 50, "districts": ["上城区", "拱墅区"]}, "zh")
+    '市级 50% / 属地 50%（上城区、拱墅区）'
+    >>> funding({"kind": "shared", "city_share": 50, "local_share": 50, "districts": ["上城区", "拱墅区"]}, "en", True)
+    'city 50% / local 50% (上城区 +1)'
+    """
     kind = rule["kind"]
     if kind == "shared":
         text = t("funding.shared", lang, city=_plain(Decimal(str(rule["city_share"]))),
                  local=_plain(Decimal(str(rule["local_share"]))))
     else:
         text = vocab("funding", kind, lang)
-    if rule.get("districts"):
+    districts = rule.get("districts") or []
+    if districts:
         sep = "、" if (lang or "zh") == "zh" else ", "
-        text += t("funding.districts", lang, districts=sep.join(rule["districts"]))
+        shown = sep.join(districts) if not short or len(districts) == 1 else f"{districts[0]} +{len(districts) - 1}"
+        text += t("funding.districts", lang, districts=shown)
     return text
 
 
@@ -143,7 +152,7 @@ def highlight(text: str, marks: list[tuple[int, int, str]]) -> str:
     """`text` html-escaped, with each (start, end, title) range in <mark class="fig"> and any other
     number in <mark class="num">.
 
-    >>> highlight("给予<b>20万元</b>，不超过2个", [(6, 10, "¥200,000")])
+    >>> highlight("给予<b>20万元</b>，不超过2个", [(5, 9, "¥200,000")])
     '给予&lt;b&gt;<mark class="fig" title="¥200,000">20万元</mark>&lt;/b&gt;，不超过<mark class="num">2</mark>个'
     """
     out, pos = [], 0

@@ -21,9 +21,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "app.built": ("已构建：{documents} 份文件，{clauses} 条条款，{triples} 个三元组。",
                   "Built: {documents} documents, {clauses} clauses, {triples} triples."),
     "app.store_error": ("无法加载数据库：{error}", "Cannot load the store: {error}"),
-    "app.neo4j_down": ("已配置 Neo4j（{uri}），但无法连接：{error}。本应用继续使用内嵌数据库。",
-                       "Neo4j is configured ({uri}) but cannot be reached: {error}. The app carries on "
-                       "with the embedded store."),
+    "app.neo4j_down": ("已配置 Neo4j（{uri}），但无法连接。本应用继续使用内嵌数据库（SPARQL 可用，Cypher 不可用）。"
+                       "原因：{error}",
+                       "Neo4j is configured ({uri}) but cannot be reached. The app carries on with the embedded "
+                       "store (SPARQL works, Cypher does not). Reason: {error}"),
     "app.neo4j_up": ("Neo4j 已连接：{uri}", "Neo4j connected: {uri}"),
     "app.summary": ("{documents} 份文件 · {cities} 个城市 · {incentives} 条扶持条款",
                     "{documents} documents · {cities} cities · {incentives} incentives"),
@@ -216,6 +217,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "console.query": ("查询", "Query"),
     "console.params": ("参数", "Parameters"),
     "console.run": ("运行", "Run"),
+    "console.timeout": ("时限（秒）", "Time limit (s)"),
+    "console.rowlimit": ("行数上限", "Row limit"),
     "console.limits": ("只读；时限 {timeout} 秒；最多 {limit} 行。", "Read-only; time limit {timeout} s; at most {limit} rows."),
     "console.rows": ("{n} 行，用时 {ms} 毫秒", "{n} rows in {ms} ms"),
     "console.truncated": ("结果已截断为前 {limit} 行。", "Result cut to the first {limit} rows."),
@@ -251,6 +254,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "estimate.total": ("合计", "Total"),
     "estimate.items": ("可享受的项目", "Items"),
     "estimate.not_computable": ("无法计算的项目", "Not computable"),
+    "estimate.not_eligible": ("不符合条件的项目", "Not eligible"),
+    "estimate.excluded": ("因叠加规则排除的项目", "Excluded by a stacking rule"),
     "estimate.missing": ("测算需要 analysis/estimate.py（尚未就绪）。", "Estimating needs analysis/estimate.py (not there yet)."),
     "estimate.bad_profile": ("企业档案无法读取：{error}", "The profile cannot be read: {error}"),
     "estimate.amount": ("金额", "Amount"),

@@ -53,6 +53,8 @@ def corpus(store: Path) -> tuple[str, data.Corpus]:
 
 @st.cache_data(show_spinner=False, ttl=30)
 def _neo4j_probe(uri: str, user: str, password: str) -> tuple[bool, str | None]:
+    from graph.neo4j import translate
+
     try:
         from neo4j import GraphDatabase
 
@@ -60,8 +62,8 @@ def _neo4j_probe(uri: str, user: str, password: str) -> tuple[bool, str | None]:
                                   max_transaction_retry_time=0) as driver:
             driver.verify_connectivity()
         return True, None
-    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the message is shown
-        return False, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the reason is shown
+        return False, str(translate(exc, {"uri": uri, "user": user}))
 
 
 def neo4j_status() -> dict:

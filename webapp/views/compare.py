@@ -1,0 +1,160 @@
+"""Compare: pick a category and see every city side by side with its incentives in it (instrument,
+rate, cap and what it is per, thresholds, one-time or yearly, bonuses, funding split, validity on
+a chosen date, article), each with its source sentence, numbers highlighted, and a link to that
+clause in the document view; plus a chart of the caps in yuan. Deep link:
+?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text.
+"""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from webapp import fmt
+from webapp.i18n import city as city_name
+from webapp.i18n import t, vocab
+from webapp.state import Ctx
+from webapp.views.common import badge, category_label, category_picker, comparison, date_picker, link
+
+KEY = "compare_category"
+
+
+def render(ctx: Ctx) -> None:
+    left, mid, right = st.columns([3, 1.2, 1.6], vertical_alignment="bottom")
+    with left:
+        category = category_picker(ctx, KEY, t("compare.category"))
+    with mid:
+        on = date_picker("compare_on", t("compare.on"))
+    with right:
+        every = st.checkbox(t("compare.all_kinds"), key="compare_all")
+    kinds = ("incentive", "measure", "target", "general") if every else ("incentive",)
+    blocks = comparison(ctx.stamp, str(ctx.store), category, on, kinds)
+    st.session_state["current_comparison"] = (category, on, kinds)
+
+    label = category_label(category, ctx.lang)
+    with_items = sum(bool(b["items"]) for b in blocks)
+    st.subheader(t("compare.heading", category=label))
+    st.caption(t("compare.cities", n=len(blocks), k=with_items))
+    st.html(cards_html(blocks, ctx.lang))
+    chart(blocks, ctx.lang)
+
+
+def _row(label: str, value: str) -> str:
+    return f"<dt>{html.escape(label)}</dt><dd>{value or t('misc.none')}</dd>"
+
+
+def item_html(it: dict, lang: str) -> str:
+    """One incentive as a card section: fields, source sentence, link to the document view."""
+    esc = html.escape
+    href = link("document", lang, doc=it["doc"], clause=it["clause"])
+    head = (f'<div class="head"><a class="art" href="{esc(href)}" target="_self">{esc(it["article"])}</a>'
+            f'<span class="pkg-badge instr">{esc(vocab("instrument", it["instrument"], lang) or vocab("kind", it["kind"], lang))}</span>'
+            f'<span style="font-size:.8rem;color:#666">{esc(it["number"])}</span></div>')
+    if it["kind"] != "incentive":
+        source = fmt.highlight(it["text"], it["marks"])
+        return (f'<div class="pkg-inc" id="{esc(it["clause"])}">{head}'
+                f'<div class="pkg-src" lang="zh">{source}</div>'
+                f'<a href="{esc(href)}" target="_self">{esc(t("compare.open", lang))} →</a></div>')
+    rows = [
+        _row(t("field.rate", lang), "<br>".join(
+            esc(fmt.percent(r["percent"]) + (f" × {r['base']}" if r["base"] else "")
+                + (f"（{r['qualifier']}）" if r["qualifier"] else "")) for r in it["rates"])),
+        _row(t("field.cap", lang), "<br>".join(fmt.amount_html(a, lang) for a in it["caps"])),
+    ]
+    if it["awards"]:
+        rows.append(_row(t("field.award", lang), "<br>".join(fmt.amount_html(a, lang) for a in it["awards"])))
+    if it["per_unit"]:
+        rows.append(_row(t("field.per_unit", lang), "<br>".join(fmt.amount_html(a, lang) for a in it["per_unit"])))
+    if it["tiers"]:
+        rows.append(_row(t("field.tiers", lang), "<br>".join(
+            (esc(fmt.threshold(x["threshold"], lang)) + " → " if x["threshold"] else
+             (esc(x["label"]) + " → " if x["label"] else "")) + fmt.amount_html(x["amount"], lang)
+            for x in it["tiers"])))
+    rows += [
+        _row(t("field.thresholds", lang), "<br>".join(esc(fmt.threshold(x, lang)) for x in it["thresholds"])),
+        _row(t("field.frequency", lang), esc(fmt.frequency(it["one_time"], lang))),
+        _row(t("field.bonuses", lang), "<br>".join(
+            esc(b["condition"]) + " +" + (fmt.money_html(b["amount"]) if b["amount"] is not None
+                                          else esc(fmt.percent(b["percent"]))) for b in it["bonuses"])),
+        _row(t("field.funding", lang), "<br>".join(
+            f'<span class="tip" title="{esc(f["text"])}">{esc(fmt.funding(f, lang, short=True))}</span>'
+            for f in it["funding"])),
+        _row(t("field.validity", lang), esc(fmt.period(it["valid_from"], it["valid_to"], lang))
+             + " " + badge(it["status"], lang)),
+    ]
+    source = fmt.highlight(it["text"], it["marks"])
+    return (f'<div class="pkg-inc" id="{esc(it["clause"])}">{head}<dl>{"".join(rows)}</dl>'
+            f'<div class="pkg-src" lang="zh">{source}</div>'
+            f'<a href="{esc(href)}" target="_self">{esc(t("compare.open", lang))} →</a></div>')
+
+
+def cards_html(blocks: list[dict], lang: str) -> str:
+    """Every city as a column of cards; a city with nothing says so instead of being left out."""
+    esc = html.escape
+    out = ['<div class="pkg-grid">']
+    for b in blocks:
+        docs = "<br>".join(f'{esc(d["number"])} · {esc(fmt.period(d["valid_from"], d["valid_to"], lang))} '
+                           f'{badge(d["status"], lang)}' for d in b["docs"])
+        cls = "pkg-city" + ("" if b["items"] else " empty")
+        out.append(f'<section class="{cls}"><h3 lang="zh">{esc(city_name(b["city"], lang))}</h3>'
+                   f'<div class="docs">{docs}</div>')
+        if b["items"]:
+            out.extend(item_html(it, lang) for it in b["items"])
+        else:
+            out.append(f'<div class="pkg-none">{esc(t("compare.none", lang))}</div>')
+        out.append("</section>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def chart_rows(blocks: list[dict], lang: str) -> list[dict]:
+    """One bar per cap or award amount, in yuan."""
+    rows = []
+    for b in blocks:
+        slot = 0
+        for it in b["items"]:
+            amounts = it["caps"] + it["awards"] + [x["amount"] for x in it["tiers"]]
+            for a in amounts:
+                slot += 1
+                rows.append({"slot": slot, "city": city_name(b["city"], lang), "article": it["article"],
+                             "yuan": float(a["value"]), "amount": fmt.amount_text(a, lang),
+                             "exact": fmt.exact(a["value"]),
+                             "short": fmt.wan(a["value"]),
+                             "bar": f'{it["article"]} {fmt.amount_text(a, lang)}'})
+    return rows
+
+
+def chart_spec(blocks: list[dict], lang: str) -> dict | None:
+    """A Vega-Lite bar chart of the caps and awards per city, written as a plain spec (no Altair
+    validation on every rerun); cities with nothing keep their place on the axis."""
+    rows = chart_rows(blocks, lang)
+    if not rows:
+        return None
+    cities = [city_name(b["city"], lang) for b in blocks]
+    return {
+        "data": {"values": rows},
+        "height": 280,
+        "encoding": {
+            "x": {"field": "city", "type": "nominal", "sort": cities, "scale": {"domain": cities}, "title": None,
+                  "axis": {"labelAngle": 0, "labelFontSize": 13}},
+            "xOffset": {"field": "slot", "type": "ordinal"},
+            "y": {"field": "yuan", "type": "quantitative", "title": t("field.yuan", lang), "axis": {"format": "~s"}},
+            "color": {"field": "article", "type": "nominal", "legend": None, "scale": {"scheme": "tableau10"}},
+            "tooltip": [{"field": "city", "title": t("field.city", lang)},
+                        {"field": "article", "title": t("field.article", lang)},
+                        {"field": "amount", "title": t("field.cap", lang)},
+                        {"field": "exact", "title": t("field.yuan", lang)}],
+        },
+        "layer": [{"mark": {"type": "bar"}},
+                  {"mark": {"type": "text", "dy": -6, "fontSize": 11, "color": "#333"},
+                   "encoding": {"text": {"field": "short", "type": "nominal"}}}],
+    }
+
+
+def chart(blocks: list[dict], lang: str) -> None:
+    st.markdown(f"**{t('compare.chart', lang)}**")
+    spec = chart_spec(blocks, lang)
+    if spec is None:
+        st.caption(t("compare.chart_empty", lang))
+        return
+    st.vega_lite_chart(spec, width="stretch")

@@ -1,0 +1,117 @@
+"""Upload: ingest a policy document (txt, md, pdf, docx, html) into the store with the same pipeline
+as `policykg ingest` (policykg.build.update), so that its city appears in every view. The file is
+kept beside the store (STORE-uploads/) because clause offsets point into it. When Neo4j is
+configured and up, it is reloaded from the new store; if that fails the app says so and carries on.
+"""
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from policykg import config
+from policykg.errors import PolicyKGError
+from webapp.i18n import city as city_name
+from webapp.i18n import t
+from webapp.state import Ctx
+from webapp.views.common import link
+
+TYPES = ["txt", "md", "pdf", "docx", "html", "htm"]
+
+
+def uploads_dir(store: Path) -> Path:
+    return store.resolve().parent / f"{store.resolve().name}-uploads"
+
+
+def safe_name(name: str) -> str:
+    """A file name without folders or odd characters (keeps Chinese and the extension).
+
+    >>> safe_name("../../etc/温州 2024(1).txt")
+    '温州-2024-1-.txt'
+    """
+    base = Path(name).name
+    stem, dot, ext = base.rpartition(".")
+    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", stem if dot else base).strip(".") or "upload"
+    return f"{stem}.{ext.lower()}" if dot else stem
+
+
+def preview(path: Path):
+    """The document the pipeline reads from `path` (raises PolicyKGError when it cannot)."""
+    from ingest.pipeline import ingest_file
+
+    return ingest_file(path, config.project_root())[0]
+
+
+def add_to_store(store: Path, path: Path):
+    """policykg.build.update with this one file; returns its report."""
+    from policykg.build import update
+
+    return update(store, config.project_root(), add=[path])
+
+
+def sync_neo4j(ctx: Ctx) -> str | None:
+    """Reload Neo4j from the store when it is configured and up; the error text on failure."""
+    if not (ctx.neo4j["configured"] and ctx.neo4j["up"]):
+        return None
+    try:
+        from graph.neo4j import load
+
+        load(ctx.store, config.neo4j_settings())
+    except PolicyKGError as exc:
+        return str(exc)
+    return None
+
+
+def render(ctx: Ctx) -> None:
+    st.caption(t("upload.help"))
+    done = st.session_state.pop("upload_done", None)
+    if done:
+        show_done(*done)
+    round_ = st.session_state.setdefault("upload_round", 0)
+    upload = st.file_uploader(t("upload.file"), type=TYPES, key=f"upload_file_{round_}")
+    if upload is None:
+        return
+    name = safe_name(upload.name)
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / name
+        probe.write_bytes(upload.getvalue())
+        try:
+            doc = preview(probe)
+        except PolicyKGError as exc:
+            st.error(t("upload.failed", error=exc))
+            return
+    st.subheader(t("upload.preview"))
+    incentives = sum(c.kind == "incentive" for c in doc.clauses)
+    st.html(f'<div class="pkg-card"><h4 lang="zh">{html.escape(city_name(doc.city))} · '
+            f'{html.escape(doc.number or doc.id)}</h4><div class="title" lang="zh">{html.escape(doc.title or "")}</div>'
+            f'<div>{html.escape(t("doc.clauses", clauses=len(doc.clauses), incentives=incentives))}</div></div>')
+    replaced = [d for d in ctx.corpus.docs if d.id == doc.id or (doc.number and d.number == doc.number)]
+    if replaced:
+        st.info(t("upload.replaces", id=", ".join(d.id for d in replaced)))
+    if not st.button(t("upload.add"), type="primary", key="upload_add"):
+        return
+    target = uploads_dir(ctx.store) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(upload.getvalue())
+    try:
+        add_to_store(ctx.store, target)
+    except PolicyKGError as exc:
+        st.error(t("upload.failed", error=exc))
+        return
+    # start again with an empty uploader, the new store, and the result on top
+    st.session_state["upload_done"] = (doc.id, doc.city, doc.number or doc.id, len(doc.clauses), sync_neo4j(ctx))
+    st.session_state["upload_round"] = round_ + 1
+    st.rerun()
+
+
+def show_done(doc_id: str, city: str, number: str, clauses: int, neo4j_problem: str | None) -> None:
+    st.success(t("upload.added", city=city_name(city), number=number, clauses=clauses))
+    if neo4j_problem:
+        st.warning(t("upload.neo4j", error=neo4j_problem))
+    links = " · ".join(f'<a href="{html.escape(link(v, doc=doc_id) if v == "document" else link(v))}" '
+                       f'target="_self">{html.escape(t("view." + v))}</a>'
+                       for v in ("overview", "compare", "document", "timeline"))
+    st.html(f"<p>{html.escape(t('upload.see'))}{links}</p>")
