@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Parameters for each query: together they use every parameter of every query.
 CASES = {
     "compare-category": [{"category": "independent-site"}, {"category": "public-overseas-warehouse"},
-                         {"category": "overseas-warehouse"}, {"category": "exhibition"}, {"category": "talent"}],
+                         {"category": "overseas-warehouse"}, {"category": "exhibition"}, {"category": "talent"},
+                         {"category": "service-provider"}, {"category": "import"}],
     "coverage-matrix": [{}],
     "top-caps": [{"category": "exhibition"}, {"category": "overseas-warehouse", "n": "3"},
                  {"category": "logistics", "n": "100"}],
@@ -37,10 +38,13 @@ CASES = {
 def neo4j_loaded(built_store) -> dict:
     """NEO4J_* settings with the corpus store loaded; fails (never skips) without a server."""
     settings = pg_neo4j.settings_from()
+    problem = None
     try:
         pg_neo4j.load(built_store, settings)
     except PolicyKGError as exc:
-        pytest.fail(f"Neo4j is not running: run `make neo4j-start` ({exc})", pytrace=False)
+        problem = str(exc)
+    if problem:
+        pytest.fail(f"Neo4j is not running: run `make neo4j-start` ({problem})", pytrace=False)
     return settings
 
 

@@ -1,4 +1,5 @@
-"""`policykg query`: run one read-only SPARQL query (a file, or - for stdin) against the store."""
+"""`policykg query`: run a named query of queries/ on either backend, or one read-only SPARQL query
+(a file, or - for stdin) against the store."""
 from __future__ import annotations
 
 import csv
@@ -18,22 +19,40 @@ MAX_CELL = 60  # display columns per table cell; csv and json keep whole values
 
 
 def register(sub) -> None:
-    p = sub.add_parser("query", help="run a SPARQL SELECT/ASK/CONSTRUCT query file against the store")
-    p.add_argument("file", metavar="FILE", help="a SPARQL query file (.rq), or - to read it from stdin")
+    from policykg.commands.named import add_named_options
+
+    p = sub.add_parser("query", help="run a named query (see `policykg named`) or a SPARQL query file")
+    p.add_argument("file", metavar="NAME|FILE",
+                   help="a named query of queries/ (e.g. compare-category), a SPARQL file (.rq), or - for stdin")
     add_store(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="stop a query that runs longer than this (default: 60)")
+    add_named_options(p)
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from graph.guard import check_sparql_readonly
+    from graph.named_queries import is_named
     from graph.store import query
 
+    if is_named(args.file):
+        from policykg.commands.named import run_named_args
+
+        return run_named_args(args, args.file)
+    if args.param or args.backend != "rdf":
+        raise PolicyKGError(f"--param and --backend apply to named queries (`policykg named` lists them); "
+                            f"{args.file} is run as a SPARQL file on the store")
     text = read_query(args.file)
     check_sparql_readonly(text)
-    columns, rows = query(store_of(args), text, timeout_s=args.timeout)
+    store = store_of(args)
+    if isinstance(store, str):  # a SPARQL 1.1 endpoint
+        from graph.remote import RemoteStore
+
+        columns, rows = RemoteStore(store).query(text)
+    else:
+        columns, rows = query(store, text, timeout_s=args.timeout)
     sys.stdout.write(render(columns, rows, args.format))
     return 0
 

@@ -1,0 +1,110 @@
+"""`policykg named`: list the named comparative queries of queries/, or run one on either backend.
+
+`policykg named` lists every query with its question (Chinese and English) and parameters;
+`policykg named NAME --param k=v --backend rdf|neo4j --format table|csv|json` runs one. The same
+options serve `policykg query NAME` (policykg/commands/query.py hands a NAME over to
+`run_named_args`). Rows are normalised (graph.named_queries), so both backends print the same.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+
+from policykg.commands._common import add_store, store_of
+from policykg.errors import PolicyKGError
+
+FORMATS = ("table", "csv", "json")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("named", help="list the named comparative queries, or run one (SPARQL or Cypher)")
+    p.add_argument("name", nargs="?", metavar="NAME", help="a query of queries/ (omit to list them)")
+    add_store(p)
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="stop a query that runs longer than this (default: 60)")
+    add_named_options(p)
+    p.set_defaults(handler=run)
+
+
+def add_named_options(p) -> None:
+    """--param, --backend and the Neo4j connection options of a named query."""
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="a parameter of the named query, e.g. category=independent-site (repeatable)")
+    p.add_argument("--backend", choices=("rdf", "neo4j"), default="rdf",
+                   help="run the SPARQL version on the store (rdf, default) or the Cypher version on Neo4j")
+    p.add_argument("--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://127.0.0.1:$NEO4J_PORT)")
+    p.add_argument("--user", help="Neo4j user (default: $NEO4J_USER or neo4j)")
+    p.add_argument("--password", help="Neo4j password (default: $NEO4J_PASSWORD or the local server's)")
+    p.add_argument("--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j)")
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """['category=x', 'n=3'] -> {'category': 'x', 'n': '3'}; one clear error for anything else."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise PolicyKGError(f"--param {pair!r} should read KEY=VALUE, e.g. --param category=independent-site")
+        if key in out:
+            raise PolicyKGError(f"--param {key} is given twice: give it once")
+        out[key] = value
+    return out
+
+
+def run(args) -> int:
+    if not args.name:
+        return list_queries()
+    return run_named_args(args, args.name)
+
+
+def list_queries() -> int:
+    from graph.named_queries import load_all
+
+    for q in load_all():
+        params = ", ".join(f"{p.name} ({p.type}{', required' if p.required else ''}"
+                           f"{f', default {p.default}' if p.default else ''})" for p in q.params) or "none"
+        sys.stdout.write(f"{q.name}\n  {q.question_zh}\n  {q.question_en}\n  params: {params}\n")
+    return 0
+
+
+def run_named_args(args, name: str) -> int:
+    """Run the named query `name` with the options of `add_named_options` and print it."""
+    from graph.named_queries import run_named
+
+    settings = None
+    if args.backend == "neo4j":
+        from graph.neo4j import settings_from
+
+        settings = settings_from(args.uri, args.user, args.password, args.database)
+    columns, rows = run_named(name, parse_params(args.param), args.backend, store_of(args), settings,
+                              timeout_s=args.timeout)
+    sys.stdout.write(render(columns, rows, args.format))
+    return 0
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    """Normalised rows as a table, CSV (lists joined with '; ') or JSON (lists as arrays)."""
+    if fmt == "json":
+        lines = ["  {" + ", ".join(f"{json.dumps(c, ensure_ascii=False)}: {_json(v)}" for c, v in zip(columns, row)) + "}"
+                 for row in rows]
+        return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    from graph.named_queries import text_value
+    from policykg.commands.query import render as render_rows
+
+    flat = [tuple(text_value(v) if isinstance(v, tuple) else v for v in row) for row in rows]
+    return render_rows(columns, flat, fmt)
+
+
+def _json(value) -> str:
+    """A JSON value; a Decimal is written as a number with exactly its digits."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_json(v) for v in value) + "]"
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,45 @@
+// name: compare-category
+// question-zh: 某一类别（含其下位类别）的激励措施在各城市是怎样规定的：扶持方式、比例、上限及其计算单位、门槛、一次性还是每年、追加奖励、资金分担、有效期、条目与原文？
+// question-en: How does every city support one category (and its narrower categories): instrument, rates, caps and what they are per, thresholds, one-time or yearly, bonuses, funding, validity, article and source text?
+// params: category (category, required)
+// columns: city, document, article, clause, instrument, rates (decimal list), caps (list), awards (list), tiers (list), thresholds (list), one_time (bool), bonuses (list), funding (list), valid_from (date), valid_to (date), text, source
+// sort: city, document, clause
+
+MATCH (category:Concept {iri: $category})
+MATCH (c:Incentive)-[:CATEGORY]->(:Concept)-[:BROADER*0..]->(category)
+WITH DISTINCT c
+MATCH (c)-[:DOCUMENT]->(d:Document)-[:CITY]->(city:City)
+RETURN city.label_zh AS city,
+       d.id_local AS document,
+       c.articleLabel AS article,
+       c.identifier AS clause,
+       head([(c)-[:INSTRUMENT]->(i:Instrument) | split(i.iri, '/instrument/')[1]]) AS instrument,
+       [(c)-[:RATE]->(r:Rate) | r.percent] AS rates,
+       [(c)-[:AMOUNT]->(a:Cap) |
+          a.value + ' CNY'
+          + coalesce(' ' + head([(a)-[:PER]->(p:PerBasis) | p.label_en]), '')
+          + CASE WHEN a.perYear THEN ' per year' ELSE '' END
+          + coalesce(' (' + a.qualifier_zh + ')', '')] AS caps,
+       [(c)-[:AMOUNT]->(a) WHERE a:Award OR a:PerUnitAmount |
+          a.value + ' CNY'
+          + coalesce(' per ' + a.unit, '')
+          + coalesce(' ' + head([(a)-[:PER]->(p:PerBasis) | p.label_en]), '')
+          + CASE WHEN a.perYear THEN ' per year' ELSE '' END
+          + coalesce(' (' + a.qualifier_zh + ')', '')] AS awards,
+       [(c)-[:TIER]->(t:Tier)-[:TIER_AMOUNT]->(a) |
+          a.value + ' CNY'
+          + coalesce(' if ' + head([(t)-[:TIER_THRESHOLD]->(th:Threshold)-[:METRIC]->(m:Metric) |
+              m.label_en + ' ' + head([(th)-[:COMPARISON]->(x:Comparison) | x.symbol]) + ' ' + th.value + ' ' + th.unit]), '')] AS tiers,
+       [(c)-[:THRESHOLD]->(th:Threshold)-[:METRIC]->(m:Metric) |
+          m.label_en + ' ' + head([(th)-[:COMPARISON]->(x:Comparison) | x.symbol]) + ' ' + th.value + ' ' + th.unit] AS thresholds,
+       c.oneTime AS one_time,
+       [(c)-[:BONUS]->(b:Bonus) |
+          '+' + coalesce(head([(b)-[:BONUS_AMOUNT]->(ba) | ba.value]) + ' CNY', b.percent + '%') + ': ' + b.bonusCondition_zh] AS bonuses,
+       [(c)-[:FUNDED_BY]->(f:FundingRule) |
+          f.fundingKind + coalesce(': city ' + head([(f)-[:SHARE]->(s:FundingShare {payerLevel: 'city'}) | s.percent])
+                                   + '%, local ' + head([(f)-[:SHARE]->(s:FundingShare {payerLevel: 'local'}) | s.percent]) + '%', '')] AS funding,
+       d.first_date_entry_in_force AS valid_from,
+       d.date_no_longer_in_force AS valid_to,
+       c.text_zh AS text,
+       c.sourceFile + ':' + toString(c.sourceStart) + '-' + toString(c.sourceEnd) AS source
+ORDER BY city, document, clause
