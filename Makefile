@@ -36,8 +36,8 @@ build: install
 	$(VENV)/bin/policykg build --store $(STORE)
 
 run: build
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true \
-	  --browser.gatherUsageStats false
+	POLICYKG_STORE=$(STORE) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false --client.toolbarMode minimal
 
 # --- tests -------------------------------------------------------------------------------
 test: dev system-deps
@@ -50,7 +50,7 @@ bench: dev
 	  $(MAKE) --no-print-directory services-stop; exit $$status
 
 screenshots: dev system-deps build
-	$(PY) tests/e2e/screenshots.py
+	POLICYKG_STORE=$(STORE) $(PY) tests/e2e/screenshots.py
 
 clean:
 	rm -rf $(STORE) .pytest_cache

@@ -174,10 +174,19 @@ def ontology_graph() -> Graph:
 
 # --- the graph --------------------------------------------------------------------------------
 
-def documents_to_graph(docs: list[Document]) -> Graph:
-    """The whole graph: ontology, categories and every document, clause and amount."""
+def citations(docs: list[Document]) -> dict[str, URIRef]:
+    """Document numbers (normalised) to IRIs, so that a citation of a stored document links to it."""
+    return {normalize_number(d.number): doc_iri(d.id) for d in docs if d.number}
+
+
+def documents_to_graph(docs: list[Document], cited: dict[str, URIRef] | None = None) -> Graph:
+    """The ontology, categories and every document, clause and amount of `docs`.
+
+    `cited` (from `citations`) names the documents citations may link to; by default `docs`.
+    Building a large corpus in batches passes the citations of the whole corpus.
+    """
     g = ontology_graph()
-    cited = {normalize_number(d.number): doc_iri(d.id) for d in docs if d.number}
+    cited = citations(docs) if cited is None else cited
     for doc in docs:
         _DocumentBuilder(g, doc, cited).build()
     return g
@@ -421,12 +430,14 @@ class _DocumentBuilder:
 
     def reference(self, ref: Reference) -> URIRef:
         number = normalize_number(ref.number)
-        node = self.cited.get(number)
+        node = self.cited.get(number) if number else None
         if node is None:
-            node = ID[f"cited/{segment(number)}"]
+            # a document cited by title only (《丽水市公共海外仓评价办法》) is known by its title
+            node = ID[f"cited/{segment(number)}"] if number else ID[f"cited/title/{segment(ref.title or '')}"]
             self.add((node, RDF.type, ELI.LegalResource))
-            self.add((node, ELI.id_local, Literal(number)))
-            self.add((node, RDFS.label, _zh(number)))
+            if number:
+                self.add((node, ELI.id_local, Literal(number)))
+            self.add((node, RDFS.label, _zh(number or ref.title or "")))
             if ref.title:
                 self.add((node, ELI.title, _zh(ref.title)))
         return node
