@@ -35,33 +35,61 @@ def store_path(store_dir: Path | str) -> Path:
 
 # --- writing ------------------------------------------------------------------------------------
 
+class StoreWriter:
+    """Fills a fresh Oxigraph database batch by batch, then swaps it in (see `write_store`).
+
+    For corpora too large to hold as one rdflib graph: `add(graph)` after each batch, then
+    `commit()`; on any exception before that, `abort()` removes the new database.
+    """
+
+    def __init__(self, store_dir: Path | str):
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.store_dir = Path(store_dir)
+        self.target = store_path(self.store_dir)
+        try:
+            self.store_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PolicyKGError(f"cannot create the store directory {store_dir}: {exc.strerror or exc}") from exc
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_SUBDIR}-new-", dir=self.store_dir))
+        self.db = ox.Store(str(self.tmp))
+
+    def add(self, graph: Graph) -> None:
+        self.db.bulk_extend(_to_ox_quad(t, self.ox) for t in graph)
+
+    def add_ntriples(self, data: bytes) -> None:
+        """Triples serialised as N-Triples (what a worker process sends back)."""
+        self.db.bulk_load(data, self.ox.RdfFormat.N_TRIPLES)
+
+    def commit(self) -> Path:
+        try:
+            self.db.flush()
+            del self.db
+            _swap(self.tmp, self.target)
+        except BaseException:
+            self.abort()
+            raise
+        return self.target
+
+    def abort(self) -> None:
+        self.__dict__.pop("db", None)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def write_store(graph: Graph, store_dir: Path | str) -> Path:
     """Replace STORE/oxigraph with the triples of `graph`; returns the database directory.
 
     The new database is built in a temporary sibling directory and renamed into place; if
     anything fails before that, the temporary directory is removed and the old store stays.
     """
-    import pyoxigraph as ox
-
-    store_dir = Path(store_dir)
-    target = store_path(store_dir)
+    writer = StoreWriter(store_dir)
     try:
-        store_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PolicyKGError(f"cannot create the store directory {store_dir}: {exc.strerror or exc}") from exc
-    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_SUBDIR}-new-", dir=store_dir))
-    try:
-        db = ox.Store(str(tmp))
-        try:
-            db.bulk_extend(_to_ox_quad(t, ox) for t in graph)
-            db.flush()
-        finally:
-            del db
-        _swap(tmp, target)
+        writer.add(graph)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        writer.abort()
         raise
-    return target
+    return writer.commit()
 
 
 def _swap(new: Path, target: Path) -> None:

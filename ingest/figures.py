@@ -1,7 +1,10 @@
 """Chinese numbers, money, percentages, dates and durations, parsed exactly.
 
-Arabic figures with 万/亿 are scaled with Decimal (so 0.03 stays 0.03); Chinese numerals
-(五, 十二, 两) go through cn2an. Everything works on normalised text (see ingest.normalize).
+Arabic figures with 万/亿 are scaled with Decimal (so 0.03 stays 0.03). Chinese numerals up to
+九十九 (五, 两, 十二, 二十三: the numbering of items and durations) are read from a table; larger
+ones (一百五十) go through cn2an, imported on first use because building its patterns costs most
+of a second of start-up.
+Everything works on normalised text (see ingest.normalize).
 """
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-import cn2an
-
+CN_SINGLE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9, "十": 10}
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _MAG = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
@@ -40,11 +43,29 @@ def cn_number(text: str) -> Decimal:
         text, mag = text[:-1], text[-1]
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         value = Decimal(text)
+    elif _small_cn(text) is not None:
+        value = Decimal(_small_cn(text))
     elif text and all(c in CN_DIGITS for c in text):
+        import cn2an
+
         value = Decimal(str(cn2an.cn2an(text, "smart")))
     else:
         raise ValueError(f"not a number: {text!r}")
     return value * _MAG[mag]
+
+
+def _small_cn(text: str) -> int | None:
+    """五 -> 5, 十二 -> 12, 二十 -> 20, 九十九 -> 99; None for anything else.
+
+    >>> [_small_cn(t) for t in ["两", "十", "十三", "二十", "二十三", "一百"]]
+    [2, 10, 13, 20, 23, None]
+    """
+    if len(text) == 1:
+        return CN_SINGLE.get(text)
+    tens, sep, units = text.partition("十")
+    if not sep or len(text) > 3 or (tens and tens not in CN_SINGLE) or (units and units not in CN_SINGLE):
+        return None
+    return (CN_SINGLE[tens] if tens else 1) * 10 + (CN_SINGLE[units] if units else 0)
 
 
 def plain(value: Decimal) -> Decimal:

@@ -46,20 +46,49 @@ class BuildReport:
         return out
 
 
+PARALLEL_FROM = 40  # files; below this, starting worker processes costs more than it saves
+BATCH = 200  # documents per graph batch: bounds memory on large corpora
+
+
+def _ingest_many(paths: list[Path], root: Path) -> list[tuple]:
+    from ingest.pipeline import ingest_file
+
+    return [ingest_file(p, root) for p in paths]
+
+
 def ingest_folder(corpus: Path, root: Path, progress: bool = False) -> tuple[list[Document], dict[str, str]]:
-    """Ingest every supported file; returns the documents and the extracted texts by doc id."""
+    """Ingest every supported file; returns the documents and the extracted texts by doc id.
+
+    Large folders are ingested by one worker process per core.
+    """
     from ingest.pipeline import corpus_files, ingest_file
 
     files = corpus_files(corpus)
-    docs, extracted = [], {}
-    seen: dict[str, str] = {}
-    iterator = files
+    bar = None
     if progress and len(files) > 50:
         from tqdm import tqdm
 
-        iterator = tqdm(files, desc="ingest", unit="doc")
-    for path in iterator:
-        doc, text, was_extracted = ingest_file(path, root)
+        bar = tqdm(total=len(files), desc="ingest", unit="doc")
+    results: list[tuple] = []
+    if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [files[i:i + 25] for i in range(0, len(files), 25)]
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            for part in pool.map(_ingest_many, chunks, [root] * len(chunks)):
+                results += part
+                if bar:
+                    bar.update(len(part))
+    else:
+        for path in files:
+            results.append(ingest_file(path, root))
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+    docs, extracted = [], {}
+    seen: dict[str, str] = {}
+    for path, (doc, text, was_extracted) in zip(files, results):
         if doc.id in seen:
             raise PolicyKGError(f"{path}: same document id '{doc.id}' as {seen[doc.id]}: rename one file")
         seen[doc.id] = str(path)
@@ -74,7 +103,7 @@ def build(corpus: Path, store: Path, root: Path, progress: bool = False) -> Buil
     """Ingest a whole folder into a new store."""
     t0 = time.perf_counter()
     docs, extracted = ingest_folder(corpus, root, progress)
-    return write(docs, extracted, store, t0)
+    return write(docs, extracted, store, t0, progress)
 
 
 def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()) -> BuildReport:
@@ -110,27 +139,53 @@ def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()
     return write(list(docs.values()), extracted, store, t0)
 
 
-def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float) -> BuildReport:
-    """Graph, validate, then swap the new store in; the old one stays on any failure."""
-    from graph.rdf import documents_to_graph
+def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float,
+          progress: bool = False) -> BuildReport:
+    """Graph and validate batch by batch, then swap the new store in; the old one stays on any
+    failure (a violation included). Memory holds one batch's graph at a time."""
+    from graph.rdf import citations, documents_to_graph
     from graph.shacl import validate
-    from graph.store import write_store
+    from graph.store import StoreWriter
 
-    graph = documents_to_graph(docs)
-    conforms, messages = validate(graph)
     report = summarise(docs)
-    report.triples = len(graph)
-    report.conforms, report.messages = conforms, messages
-    if not conforms:
-        raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; store left unchanged:\n"
-                               + "\n".join(messages[:20]))
     store = store.resolve()
     store.parent.mkdir(parents=True, exist_ok=True)
     staging = store.parent / f".{store.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     try:
-        staging.mkdir()
-        write_store(graph, staging)
+        writer = StoreWriter(staging)
+        try:
+            cited = citations(docs)
+            batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
+            bar = None
+            if progress and len(batches) > 1:
+                from tqdm import tqdm
+
+                bar = tqdm(total=len(docs), desc="graph", unit="doc")
+            if len(batches) == 1:
+                graph = documents_to_graph(batches[0], cited)
+                report.conforms, messages = validate(graph)
+                _check(report.conforms, messages)
+                report.messages += messages
+                writer.add(graph)
+            else:  # one worker process per core builds, validates and serialises a batch
+                from concurrent.futures import ProcessPoolExecutor
+
+                with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+                    for n, conforms, messages, data in pool.map(_graph_batch, batches, [cited] * len(batches)):
+                        _check(conforms, messages)
+                        report.messages += messages
+                        writer.add_ntriples(data)
+                        if bar:
+                            bar.update(n)
+            if bar:
+                bar.close()
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        report.triples = _count(staging)
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
         if extracted:
@@ -142,6 +197,34 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _graph_batch(batch: list[Document], cited: dict) -> tuple[int, bool, list[str], bytes]:
+    """In a worker: the batch's graph, validated, as N-Triples (nothing if it does not conform)."""
+    from graph.rdf import documents_to_graph
+    from graph.shacl import validate
+
+    graph = documents_to_graph(batch, cited)
+    conforms, messages = validate(graph)
+    return len(batch), conforms, messages, graph.serialize(format="nt", encoding="utf-8") if conforms else b""
+
+
+def _check(conforms: bool, messages: list[str]) -> None:
+    if not conforms:
+        raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; store left unchanged:\n"
+                               + "\n".join(messages[:20]))
+
+
+def _count(store: Path) -> int:
+    import pyoxigraph as ox
+
+    from graph.store import store_path
+
+    db = ox.Store.read_only(str(store_path(store)))
+    try:
+        return len(db)
+    finally:
+        del db
 
 
 def swap_in(staging: Path, store: Path) -> None:

@@ -13,8 +13,6 @@ def add_store(p) -> None:
 
 def store_of(args) -> Path | str:
     """The store folder as a Path, or a remote endpoint URL as it was given."""
-    from graph.remote import is_remote
-
-    if args.store and is_remote(args.store):
+    if args.store and args.store.startswith(("http://", "https://")):
         return args.store
     return Path(args.store) if args.store else config.default_store()
