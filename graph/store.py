@@ -62,6 +62,9 @@ class StoreWriter:
         """Triples serialised as N-Triples (what a worker process sends back)."""
         self.db.bulk_load(data, self.ox.RdfFormat.N_TRIPLES)
 
+    def __len__(self) -> int:
+        return len(self.db)
+
     def commit(self) -> Path:
         try:
             self.db.flush()

@@ -181,11 +181,11 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
                             bar.update(n)
             if bar:
                 bar.close()
+            report.triples = len(writer)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
-        report.triples = _count(staging)
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
         if extracted:
@@ -213,18 +213,6 @@ def _check(conforms: bool, messages: list[str]) -> None:
     if not conforms:
         raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; store left unchanged:\n"
                                + "\n".join(messages[:20]))
-
-
-def _count(store: Path) -> int:
-    import pyoxigraph as ox
-
-    from graph.store import store_path
-
-    db = ox.Store.read_only(str(store_path(store)))
-    try:
-        return len(db)
-    finally:
-        del db
 
 
 def swap_in(staging: Path, store: Path) -> None:
