@@ -8,12 +8,12 @@ never guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
 from ingest.figures import cn_number, find_money, find_percents, plain
-from ingest.model import Amount, Bonus, Rate, Reference, Span, StackingRule, Threshold, Tier
+from ingest.model import Amount, Bonus, ClauseFields, Rate, Reference, Span, StackingRule, Threshold, Tier
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[][12]\d{3}[〕\]]\d{1,4}号")
 CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:（(?P<num>[^）]{3,30}号)）)?")
@@ -55,22 +55,9 @@ UNIT_OF = {"个月": "month", "平方米": "m2", "平米": "m2", "家": "enterpr
 AGENCIES = re.compile(r"（责任单位[：:](?P<list>[^）]*)）")
 
 
-@dataclass
-class Fields:
-    instrument: str | None = None
-    rates: list[Rate] = field(default_factory=list)
-    amounts: list[Amount] = field(default_factory=list)
-    thresholds: list[Threshold] = field(default_factory=list)
-    tiers: list[Tier] = field(default_factory=list)
-    bonuses: list[Bonus] = field(default_factory=list)
-    one_time: bool | None = None
-    beneficiary: str | None = None
-    conditions: list[str] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    stacking: list[StackingRule] = field(default_factory=list)
-    agencies: list[str] = field(default_factory=list)
-    unparsed: list[str] = field(default_factory=list)
-    grants: bool = False
+@dataclass(kw_only=True)
+class Fields(ClauseFields):
+    grants: bool = False  # the text grants something (给予, 补助, 奖励 …)
 
 
 def _parallel_labels(before: str, n: int) -> list[str | None]:
@@ -168,7 +155,6 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
     f.references = [r for r in f.references if r.number or r.title]
 
     # tiers: "A以上、B以上、C以上的，分别给予X、Y、Z" / "分A、B、C三档，分别给予X、Y、Z"
-    tier_amounts: list = []
     tier_thresholds: list[Threshold] = []
     k = text.find("分别给予")
     if k >= 0:
@@ -178,12 +164,9 @@ def extract(text: str, at: Callable[[int, int], Span], doc_number: str | None = 
             if run and not re.fullmatch(r"[、，和]?(?:不超过)?", text[run[-1].end:m.start]):
                 break
             run.append(m)
-        tier_amounts = run
+        # the thresholds are the last amounts before 分别给予, as many as the amounts after it
         before_money = [m for m in money if m.end <= k]
-        seg_start = _segment_start(text, k)
-        # the thresholds are in the segment(s) before 分别给予
-        cand = [m for m in before_money if m.start >= text.rfind("，", 0, seg_start - 1) + 1 or True]
-        cand = [m for m in before_money][-len(run):] if run else []
+        cand = before_money[-len(run):] if run else []
         if len(cand) == len(run) and len(run) >= 2 and all(
                 _threshold_op(text, m.start, m.end) or "档" in text[m.end:k] or "（含" in text[m.end:m.end + 4]
                 for m in cand):

@@ -140,18 +140,10 @@ class Article:
     span: Span | None = None
 
 
-@dataclass
-class Clause:
-    """One provision: the unit every comparison, query and estimate works on."""
+@dataclass(kw_only=True)
+class ClauseFields:
+    """What a provision says: the fields ingest.fields extracts from its text."""
 
-    id: str
-    doc_id: str
-    article: str  # label path
-    article_key: str
-    kind: str  # incentive | measure | target | general
-    text: str
-    span: Span
-    categories: list[str] = field(default_factory=list)  # direct concept slugs
     instrument: str | None = None
     rates: list[Rate] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
@@ -164,8 +156,22 @@ class Clause:
     references: list[Reference] = field(default_factory=list)
     stacking: list[StackingRule] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
-    funding: list[str] = field(default_factory=list)  # ids of FundingRules that apply
     unparsed: list[str] = field(default_factory=list)  # money/percent text not understood
+
+
+@dataclass(kw_only=True)
+class Clause(ClauseFields):
+    """One provision: the unit every comparison, query and estimate works on."""
+
+    id: str
+    doc_id: str
+    article: str  # label path
+    article_key: str
+    kind: str  # incentive | measure | target | general
+    text: str
+    span: Span
+    categories: list[str] = field(default_factory=list)  # direct concept slugs
+    funding: list[str] = field(default_factory=list)  # ids of FundingRules that apply
 
 
 @dataclass

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from decimal import Decimal
@@ -15,7 +16,7 @@ from ingest.clauses import split_provisions
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
 from ingest.metadata import read_funding, read_issuer, read_number, read_title, read_validity
-from ingest.model import Clause, Document, FundingRule, StackingRule
+from ingest.model import Clause, ClauseFields, Document, FundingRule
 from ingest.normalize import Normalized, normalize
 from ingest.read import read_source
 from policykg.errors import PolicyKGError
@@ -87,10 +88,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
                 article_key=art.key, kind=_kind(ptext, f.instrument, f.grants, body.general),
                 text=norm.original_text(a, b), span=norm.span(a, b),
                 categories=categories.categorise(ptext) or categories.categorise(context),
-                instrument=f.instrument, rates=f.rates, amounts=f.amounts, thresholds=f.thresholds,
-                tiers=f.tiers, bonuses=f.bonuses, one_time=f.one_time, beneficiary=f.beneficiary,
-                conditions=f.conditions, references=f.references, stacking=f.stacking,
-                agencies=f.agencies, unparsed=f.unparsed)
+                **{name.name: getattr(f, name.name) for name in dataclasses.fields(ClauseFields)})
             if body.general and clause.kind == "incentive" and not f.rates:
                 clause.kind = "general"
             if clause.kind != "incentive":
