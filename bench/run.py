@@ -123,8 +123,6 @@ def bench_params(store: Path) -> dict[str, dict[str, str]]:
     read from the store's clause models: a SPARQL ORDER BY over every incentive of 5,000
     documents would itself take longer than the query limit.
     """
-    import json
-
     from policykg.build import DOCUMENTS
 
     params = {name: dict(values) for name, values in BENCH_PARAMS.items()}
