@@ -261,7 +261,7 @@ def query(store_dir: Path | str, sparql: str, timeout_s: float | None = None,
         exc = outcome["error"]
         if isinstance(exc, SyntaxError):
             raise PolicyKGError(f"SPARQL syntax error: {exc}") from exc
-        if isinstance(exc, (OSError, ValueError, NotImplementedError)) and not isinstance(exc, PolicyKGError):
+        if isinstance(exc, (OSError, ValueError, RuntimeError)) and not isinstance(exc, PolicyKGError):
             raise PolicyKGError(f"SPARQL query failed: {exc}") from exc
         raise exc
     return outcome["value"]

@@ -88,15 +88,9 @@ def cell(value) -> str:
     >>> cell(Decimal("2E+5")), cell(Decimal("0.03")), cell(date(2022, 8, 25)), cell(True), cell(None)
     ('200000', '0.03', '2022-08-25', 'true', '')
     """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
+    from graph.named_queries import text_value
+
+    return text_value(value.isoformat() if isinstance(value, datetime) else value)
 
 
 def _csv(columns, rows) -> str:
