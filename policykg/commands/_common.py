@@ -1,6 +1,7 @@
-"""Options shared by several commands (--store, --corpus, --format)."""
+"""Options and input shared by several commands (--store, --format, --timeout, a query file)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from policykg import config
@@ -16,3 +17,31 @@ def store_of(args) -> Path | str:
     if args.store and args.store.startswith(("http://", "https://")):
         return args.store
     return Path(args.store) if args.store else config.default_store()
+
+
+TABLE_FORMATS = ("table", "csv", "json")
+
+
+def add_output(p) -> None:
+    """--format table|csv|json and --timeout of the commands that run a query."""
+    p.add_argument("--format", choices=TABLE_FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="stop a query that runs longer than this (default: 60)")
+
+
+def read_query_file(name: str, language: str) -> str:
+    """The text of a query file, or of stdin for "-"; one clear error for anything unreadable."""
+    from policykg.errors import PolicyKGError
+
+    where = "stdin" if name == "-" else name
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PolicyKGError(f"no {language} file {name}: give the path of a file, or - for stdin") from exc
+    except OSError as exc:
+        raise PolicyKGError(f"cannot read the {language} file {name}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyKGError(f"the {language} query in {where} is not UTF-8 text: save it as UTF-8") from exc
+    if not text.strip():
+        raise PolicyKGError(f"the {language} query in {where} is empty")
+    return text

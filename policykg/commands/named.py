@@ -12,19 +12,17 @@ import sys
 from datetime import date
 from decimal import Decimal
 
-from policykg.commands._common import add_store, store_of
+from policykg.commands._common import TABLE_FORMATS, add_output, add_store, store_of
 from policykg.errors import PolicyKGError
 
-FORMATS = ("table", "csv", "json")
+FORMATS = TABLE_FORMATS
 
 
 def register(sub) -> None:
     p = sub.add_parser("named", help="list the named comparative queries, or run one (SPARQL or Cypher)")
     p.add_argument("name", nargs="?", metavar="NAME", help="a query of queries/ (omit to list them)")
     add_store(p)
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="stop a query that runs longer than this (default: 60)")
+    add_output(p)
     add_named_options(p)
     p.set_defaults(handler=run)
 

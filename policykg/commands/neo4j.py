@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from policykg.commands._common import add_store, store_of
+from policykg.commands._common import add_store, read_query_file, store_of
 
 
 def _connection(p) -> None:
@@ -96,26 +96,13 @@ def run_cypher(args) -> int:
     from graph.neo4j import run_read
     from policykg.commands.query import render
 
-    text = _read(args.file)
+    text = read_query_file(args.file, "Cypher")
     check_cypher_readonly(text)
     columns, rows, truncated = run_read(_settings(args), text, timeout_s=args.timeout, limit=args.limit)
     sys.stdout.write(render(columns, [tuple(_cell(v) for v in row) for row in rows], args.format))
     if truncated:
         print(f"policykg: showing the first {args.limit} rows; raise --limit to see more", file=sys.stderr)
     return 0
-
-
-def _read(name: str) -> str:
-    from policykg.errors import PolicyKGError
-
-    try:
-        return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise PolicyKGError(f"no Cypher file {name}: give the path of a file, or - for stdin") from exc
-    except OSError as exc:
-        raise PolicyKGError(f"cannot read the Cypher file {name}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise PolicyKGError(f"the Cypher query in {name} is not UTF-8 text: save it as UTF-8") from exc
 
 
 def _cell(value):

@@ -9,12 +9,11 @@ import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
-from policykg.commands._common import add_store, store_of
+from policykg.commands._common import TABLE_FORMATS, add_output, add_store, read_query_file, store_of
 from policykg.errors import PolicyKGError
 
-FORMATS = ("table", "csv", "json")
+FORMATS = TABLE_FORMATS
 MAX_CELL = 60  # display columns per table cell; csv and json keep whole values
 
 
@@ -25,9 +24,7 @@ def register(sub) -> None:
     p.add_argument("file", metavar="NAME|FILE",
                    help="a named query of queries/ (e.g. compare-category), a SPARQL file (.rq), or - for stdin")
     add_store(p)
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="stop a query that runs longer than this (default: 60)")
+    add_output(p)
     add_named_options(p)
     p.set_defaults(handler=run)
 
@@ -58,19 +55,8 @@ def run(args) -> int:
 
 
 def read_query(name: str) -> str:
-    """The query text of a file, or of stdin for "-"; one clear error for anything unreadable."""
-    where = "stdin" if name == "-" else name
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise PolicyKGError(f"no query file {name}: give the path of a .rq file, or - for stdin") from exc
-    except OSError as exc:
-        raise PolicyKGError(f"cannot read the query file {name}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise PolicyKGError(f"the query in {where} is not UTF-8 text: save it as UTF-8") from exc
-    if not text.strip():
-        raise PolicyKGError(f"the query in {where} is empty: write a SELECT, ASK or CONSTRUCT query")
-    return text
+    """The SPARQL text of a file, or of stdin for "-"."""
+    return read_query_file(name, "SPARQL")
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
