@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 
+from graph.digest import clause_lists
 from graph.namespaces import (
     CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PKG, PROV, RDF, RDFS, SCHEMA,
     TIME, XSD, bind_prefixes,
@@ -204,6 +205,7 @@ class _DocumentBuilder:
         self.city = city_iri(doc.city) if doc.city else None
         self.short = doc.number or doc.title or doc.id
         self.keys = {a.key for a in doc.articles}
+        self.rules = {r.id: r for r in doc.funding_rules}
 
     def build(self) -> None:
         doc, add, node = self.doc, self.add, self.iri
@@ -335,6 +337,10 @@ class _DocumentBuilder:
             add((node, PKG.fundedBy, self.funding_iri(rule_id)))
         for text in clause.unparsed:
             add((node, PKG.unparsed, _zh(text)))
+        if clause.kind == "incentive":
+            for name, text in clause_lists(clause, self.rules).items():
+                if text:
+                    add((node, PKG[f"{name}List"], Literal(text)))
 
     def rate(self, node: URIRef, rate: Rate) -> URIRef:
         add = self.add

@@ -45,8 +45,9 @@ def test_doctests_of_the_graph_modules():
     import graph.neo4j
     import graph.pg_model
     import graph.projection
+    import graph.store
 
-    for module in (graph.named_queries, graph.neo4j, graph.pg_model, graph.projection):
+    for module in (graph.named_queries, graph.neo4j, graph.pg_model, graph.projection, graph.store):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0, module.__name__
 
