@@ -58,7 +58,15 @@ class StoreWriter:
         self.db = ox.Store(str(self.tmp))
 
     def add(self, graph: Graph) -> None:
-        self.db.bulk_extend(_to_ox_quad(t, self.ox) for t in graph)
+        ox, graph_name, cache = self.ox, self.ox.DefaultGraph(), {}
+
+        def term(t):  # IRIs and literals repeat (predicates on every node): convert each once
+            converted = cache.get(t)
+            if converted is None:
+                converted = cache[t] = _to_ox(t, ox)
+            return converted
+
+        self.db.bulk_extend(ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in graph)
 
     def add_ntriples(self, data: bytes) -> None:
         """Triples serialised as N-Triples (what a worker process sends back)."""
@@ -112,11 +120,6 @@ def _swap(new: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _to_ox_quad(triple, ox):
-    s, p, o = triple
-    return ox.Quad(_to_ox(s, ox), ox.NamedNode(p), _to_ox(o, ox), ox.DefaultGraph())
 
 
 def _to_ox(term, ox):

@@ -9,11 +9,13 @@ A store folder holds:
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ingest.model import Document, from_json, to_json
 from policykg.errors import PolicyKGError, ValidationFailed
@@ -144,7 +146,6 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
     """Graph and validate batch by batch, then swap the new store in; the old one stays on any
     failure (a violation included). Memory holds one batch's graph at a time."""
     from graph.rdf import citations, documents_to_graph
-    from graph.shacl import validate
     from graph.store import StoreWriter
 
     report = summarise(docs)
@@ -154,20 +155,20 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
+        cited = citations(docs)
+        batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
+        graph = verdict = None
+        if len(batches) == 1:  # validated in a forked child while this process writes the store
+            graph = documents_to_graph(batches[0], cited)
+            verdict = _validate_beside(graph)
         writer = StoreWriter(staging)
         try:
-            cited = citations(docs)
-            batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
             bar = None
             if progress and len(batches) > 1:
                 from tqdm import tqdm
 
                 bar = tqdm(total=len(docs), desc="graph", unit="doc")
-            if len(batches) == 1:
-                graph = documents_to_graph(batches[0], cited)
-                report.conforms, messages = validate(graph)
-                _check(report.conforms, messages)
-                report.messages += messages
+            if graph is not None:
                 writer.add(graph)
             else:  # one worker process per core builds, validates and serialises a batch
                 from concurrent.futures import ProcessPoolExecutor
@@ -192,11 +193,60 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
             (staging / "texts").mkdir()
             for doc_id, text in extracted.items():
                 (staging / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        if verdict is not None:  # the staging folder is complete; it replaces the store only if valid
+            report.conforms, messages = verdict()
+            _check(report.conforms, messages)
+            report.messages += messages
         swap_in(staging, store)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _validate_beside(graph) -> Callable[[], tuple[bool, list[str]]]:
+    """Start SHACL validation of `graph`; the returned function waits for (conforms, messages).
+
+    Where the platform forks, a child process (which inherits the graph without copying it)
+    imports pySHACL and validates while the caller writes the store: the two take about the
+    same time for the corpus. Elsewhere, or if the child dies, validation runs in this process.
+    """
+    from graph.shacl import validate
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        verdict = validate(graph)
+        return lambda: verdict
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_validate_to, args=(graph, send), daemon=True)
+    child.start()
+    send.close()
+
+    def wait() -> tuple[bool, list[str]]:
+        try:
+            verdict = receive.recv()
+        except EOFError:  # the child died without an answer: validate here
+            verdict = None
+        finally:
+            receive.close()
+            child.join()
+        if verdict is None or isinstance(verdict, BaseException):
+            return validate(graph)
+        return verdict
+
+    return wait
+
+
+def _validate_to(graph, send) -> None:
+    """In the forked child: send (conforms, messages), or the exception, to the parent."""
+    from graph.shacl import validate
+
+    try:
+        send.send(validate(graph))
+    except BaseException as exc:  # noqa: BLE001 - the parent validates again and reports it
+        send.send(exc)
+    finally:
+        send.close()
 
 
 def _graph_batch(batch: list[Document], cited: dict) -> tuple[int, bool, list[str], bytes]:

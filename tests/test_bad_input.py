@@ -67,3 +67,28 @@ def test_gbk_file_is_decoded_like_its_utf8_original(tmp_path):
     assert [(c.text, c.span.start, c.span.end) for c in a.clauses] == \
         [(c.text, c.span.start, c.span.end) for c in b.clauses]
     assert b.city == "丽水" and b.number == "丽政办发〔2021〕67号"
+
+
+def test_a_graph_that_breaks_the_shapes_keeps_the_store(tmp_path, good_store, monkeypatch):
+    """SHACL runs in a forked child while the store is written; a violation still stops the swap."""
+    import rdflib
+
+    import graph.shacl
+    from policykg.build import build
+    from policykg.errors import ValidationFailed
+
+    strict = rdflib.Graph()
+    strict.parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix pkg: <https://w3id.org/policykg/ontology#> .
+        <urn:test:shape> a sh:NodeShape ; sh:targetClass pkg:Incentive ;
+            sh:property <urn:test:needs-a-witness> .
+        <urn:test:needs-a-witness> sh:path pkg:witness ; sh:minCount 1 ;
+            sh:message "an incentive needs a witness (a shape no clause meets)" .
+    """, format="turtle")
+    monkeypatch.setattr(graph.shacl, "shapes_graph", lambda: strict)
+    before = tree_digest(good_store)
+    with pytest.raises(ValidationFailed, match="does not conform"):
+        build(CORPUS, good_store, ROOT)
+    assert tree_digest(good_store) == before
+    assert not list(good_store.parent.glob(f".{good_store.name}.staging-*"))
