@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,9 +104,16 @@ def ingest_folder(corpus: Path, root: Path, progress: bool = False) -> tuple[lis
 
 def build(corpus: Path, store: Path, root: Path, progress: bool = False) -> BuildReport:
     """Ingest a whole folder into a new store."""
+    from ingest.pipeline import corpus_files
+
     t0 = time.perf_counter()
-    docs, extracted = ingest_folder(corpus, root, progress)
-    return write(docs, extracted, store, t0, progress)
+    validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
+    try:
+        docs, extracted = ingest_folder(corpus, root, progress)
+        return write(docs, extracted, store, t0, progress, validator)
+    finally:
+        if validator:
+            validator.close()
 
 
 def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()) -> BuildReport:
@@ -113,6 +121,16 @@ def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()
     from ingest.pipeline import doc_id_for, ingest_file
 
     t0 = time.perf_counter()
+    validator = Validator()
+    try:
+        return _update(store, root, add, remove, t0, validator)
+    finally:
+        validator.close()
+
+
+def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator) -> BuildReport:
+    from ingest.pipeline import doc_id_for, ingest_file
+
     docs = {d.id: d for d in load_documents(store)}
     extracted = {}
     texts = store / "texts"
@@ -138,11 +156,11 @@ def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()
             docs.pop(old)  # the same document (same 文号) from another file replaces it
             extracted.pop(old, None)
         docs[doc.id] = doc
-    return write(list(docs.values()), extracted, store, t0)
+    return write(list(docs.values()), extracted, store, t0, validator=validator)
 
 
 def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float,
-          progress: bool = False) -> BuildReport:
+          progress: bool = False, validator: Validator | None = None) -> BuildReport:
     """Graph and validate batch by batch, then swap the new store in; the old one stays on any
     failure (a violation included). Memory holds one batch's graph at a time."""
     from graph.rdf import citations, documents_to_graph
@@ -159,8 +177,10 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
         batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
         graph = verdict = None
         if len(batches) == 1:  # validated in a forked child while this process writes the store
+            if validator is None:
+                validator = Validator()
+            verdict = validator.check(batches[0], cited)
             graph = documents_to_graph(batches[0], cited)
-            verdict = _validate_beside(graph)
         writer = StoreWriter(staging)
         try:
             bar = None
@@ -194,7 +214,7 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
             for doc_id, text in extracted.items():
                 (staging / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         if verdict is not None:  # the staging folder is complete; it replaces the store only if valid
-            report.conforms, messages = verdict()
+            report.conforms, messages = verdict(graph)
             _check(report.conforms, messages)
             report.messages += messages
         swap_in(staging, store)
@@ -204,49 +224,88 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
     return report
 
 
-def _validate_beside(graph) -> Callable[[], tuple[bool, list[str]]]:
-    """Start SHACL validation of `graph`; the returned function waits for (conforms, messages).
+class Validator:
+    """SHACL validation of one batch of documents in a forked child process, started early.
 
-    Where the platform forks, a child process (which inherits the graph without copying it)
-    imports pySHACL and validates while the caller writes the store: the two take about the
-    same time for the corpus. Elsewhere, or if the child dies, validation runs in this process.
+    Made before ingest, the child imports pySHACL and parses the shapes and the ontology while
+    this process ingests; `check(docs, cited)` sends it the clause models, from which it builds
+    the same graph (the build is deterministic) and validates it while this process builds its
+    own copy and writes the store. The returned function waits for (conforms, messages). Where
+    the platform cannot fork, or if the child dies, the graph is validated in this process.
     """
-    from graph.shacl import validate
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        verdict = validate(graph)
-        return lambda: verdict
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_validate_to, args=(graph, send), daemon=True)
-    child.start()
-    send.close()
+    def __init__(self):
+        self.child = self.conn = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child_end = ctx.Pipe()
+            self.child = ctx.Process(target=_validator_main, args=(child_end,), daemon=True)
+            self.child.start()
+            child_end.close()
 
-    def wait() -> tuple[bool, list[str]]:
-        try:
-            verdict = receive.recv()
-        except EOFError:  # the child died without an answer: validate here
+    def check(self, docs: list[Document], cited: dict) -> Callable[[object], tuple[bool, list[str]]]:
+        sender = None
+        if self.conn is not None:  # sent from a thread: the child reads only once it is warm
+            conn = self.conn
+
+            def send() -> None:
+                try:
+                    conn.send((docs, cited))
+                except (OSError, ValueError):
+                    pass  # the child is gone: wait() validates here
+
+            sender = threading.Thread(target=send, name="policykg-shacl-send", daemon=True)
+            sender.start()
+
+        def wait(graph) -> tuple[bool, list[str]]:
             verdict = None
-        finally:
-            receive.close()
-            child.join()
-        if verdict is None or isinstance(verdict, BaseException):
-            return validate(graph)
-        return verdict
+            if sender is not None:
+                sender.join()
+                try:
+                    verdict = self.conn.recv()
+                except (EOFError, OSError):
+                    verdict = None
+            self.close()
+            if verdict is None or isinstance(verdict, BaseException):
+                from graph.shacl import validate
 
-    return wait
+                return validate(graph)  # here, so that an error is raised (and reported) here
+            return verdict
+
+        return wait
+
+    def close(self) -> None:
+        """Stop the child (it exits when its end of the pipe closes)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if self.child is not None:
+            self.child.join(timeout=30)
+            if self.child.is_alive():
+                self.child.kill()
+            self.child = None
 
 
-def _validate_to(graph, send) -> None:
-    """In the forked child: send (conforms, messages), or the exception, to the parent."""
-    from graph.shacl import validate
-
+def _validator_main(conn) -> None:
+    """The child of Validator: warm up, wait for (docs, cited), send (conforms, messages)."""
     try:
-        send.send(validate(graph))
-    except BaseException as exc:  # noqa: BLE001 - the parent validates again and reports it
-        send.send(exc)
+        import pyshacl  # noqa: F401 - imported now, while the parent ingests
+
+        from graph.rdf import documents_to_graph, ontology_graph
+        from graph.shacl import shapes_graph, validate
+
+        shapes_graph()
+        ontology_graph()
+        try:
+            docs, cited = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent did not need a validation (a large corpus, or an error)
+        try:
+            conn.send(validate(documents_to_graph(docs, cited)))
+        except BaseException as exc:  # noqa: BLE001 - the parent validates again and reports it
+            conn.send(exc)
     finally:
-        send.close()
+        conn.close()
 
 
 def _graph_batch(batch: list[Document], cited: dict) -> tuple[int, bool, list[str], bytes]:

@@ -92,3 +92,13 @@ def test_a_graph_that_breaks_the_shapes_keeps_the_store(tmp_path, good_store, mo
         build(CORPUS, good_store, ROOT)
     assert tree_digest(good_store) == before
     assert not list(good_store.parent.glob(f".{good_store.name}.staging-*"))
+
+
+def test_a_validator_child_that_dies_is_replaced_by_validating_here(tmp_path, monkeypatch):
+    """If the forked SHACL child exits without an answer, the build validates in its own process."""
+    import policykg.build as build_module
+
+    monkeypatch.setattr(build_module, "_validator_main", lambda conn: conn.close())
+    report = build_module.build(CORPUS, tmp_path / "store", ROOT)
+    assert report.conforms and report.documents == 5
+    assert (tmp_path / "store" / "oxigraph").is_dir()
