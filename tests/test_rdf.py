@@ -660,3 +660,19 @@ def test_store_directory_is_not_left_locked(store):
     shutil.copytree(store, copy)
     write_store(documents_to_graph([hangzhou()]), copy)
     assert len(load_graph(copy)) < len(load_graph(store))
+
+
+def test_a_query_after_the_store_is_replaced_reads_the_new_store(store, tmp_path):
+    """query() keeps the store open between calls (the app does not restart after an ingest):
+    every replacement of the store, even two in a row, is seen by the next query."""
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/policykg/ontology#Document> }"
+    documents = len(set(load_graph(store).subjects(RDF.type, PKG.Document)))
+    assert documents > 1
+    assert query(copy, count)[1] == [(documents,)]
+    write_store(documents_to_graph([hangzhou()]), copy)
+    write_store(documents_to_graph([]), copy)  # a second swap with no query between
+    assert query(copy, count)[1] == [(0,)]
+    write_store(documents_to_graph([hangzhou()]), copy)
+    assert query(copy, count)[1] == [(1,)]
