@@ -102,6 +102,34 @@ def test_blank_nodes_get_stable_identifiers_never_random_ones():
     periods = [i for i, (labels, _) in first.nodes.items() if "ValidityPeriod" in labels]
     assert len(periods) == 2 and all(i.startswith("urn:policykg:bnode:") for i in periods)
     assert first.load_id() == second.load_id()
+    assert first.nodes["https://example.org/doc"][0] == ("Document",)  # an IRI keeps its IRI
+    assert sorted(first.relationships) == [("VALIDITY", "https://example.org/doc", p) for p in sorted(periods)]
+
+
+def test_the_store_is_read_alike_in_parallel_in_one_process_and_through_rdflib(built_store, mapped):
+    from graph.store import open_store
+
+    graph = open_store(built_store)
+    try:
+        through_rdflib = pg_neo4j.to_property_graph(graph)  # rdflib terms from oxrdflib
+    finally:
+        graph.close()
+    for pg in (pg_neo4j.map_store(built_store, workers=2), pg_neo4j.map_store(built_store, workers=1), through_rdflib):
+        assert pg.nodes == mapped.nodes and pg.relationships == mapped.relationships
+        assert (pg.skipped, pg.triples, pg.load_id()) == (mapped.skipped, mapped.triples, mapped.load_id())
+
+
+def test_a_store_with_blank_nodes_is_read_whole(tmp_path):
+    import rdflib
+
+    from graph.store import write_store
+
+    turtle = """@prefix pkg: <https://w3id.org/policykg/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <https://example.org/doc> a pkg:Document ; pkg:validity [ a pkg:ValidityPeriod ; pkg:awardsFrom "2024-01-01"^^xsd:date ] ."""
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    write_store(graph, tmp_path)
+    read = pg_neo4j.map_store(tmp_path, workers=2)
+    assert read.nodes == pg_neo4j.to_property_graph(graph).nodes and len(read.nodes) == 2
 
 
 def test_mapping_keeps_money_exact_and_languages_apart(mapped):
@@ -168,6 +196,31 @@ def test_loading_twice_changes_nothing_and_repairs_tampering(settings, built_sto
     report = pg_neo4j.load(built_store, settings)
     assert (report.stale_nodes, report.stale_relationships) == (1, 1)
     assert dump(settings) == before
+
+
+def test_a_first_load_gives_the_same_graph_and_schema_as_a_reload(settings, built_store, loaded):
+    before = dump(settings)
+    schema = set(pg_neo4j.schema_statements(derive_model()))
+
+    def wipe(cypher: str = "", **params) -> None:
+        with pg_neo4j.connect(settings) as driver:
+            driver.execute_query(f"MATCH (n:{RESOURCE_LABEL}) DETACH DELETE n", database_=settings["database"])
+            if cypher:
+                driver.execute_query(cypher, params, database_=settings["database"])
+
+    wipe()  # an empty database: every node and relationship is CREATEd, the schema made afterwards
+    report = pg_neo4j.load(built_store, settings)
+    assert (report.stale_nodes, report.stale_relationships) == (0, 0)
+    assert dump(settings) == before
+    assert schema <= {r[0] for r in read(settings, "SHOW INDEXES YIELD name RETURN name")}
+    # One node already there, with a stray label, property and relationship: it is updated in place
+    incentive = read(settings, "MATCH (n:Incentive) RETURN n.iri ORDER BY n.iri LIMIT 1")[0][0]
+    wipe(f"CREATE (n:{RESOURCE_LABEL}:Measure {{iri: $iri, stray: 1, load_id: 'old'}})"
+         f"-[:CITES {{load_id: 'old'}}]->(:{RESOURCE_LABEL} {{iri: 'urn:stray'}})", iri=incentive)
+    report = pg_neo4j.load(built_store, settings)
+    assert (report.stale_nodes, report.stale_relationships) == (1, 1)
+    assert dump(settings) == before
+    assert schema <= {r[0] for r in read(settings, "SHOW INDEXES YIELD name RETURN name")}
 
 
 def test_reload_after_a_rebuild_leaves_no_stale_nodes(settings, built_store, mapped, tmp_path):
