@@ -580,13 +580,33 @@ def _read_part(store: str, part: str, arg=None):
     return _map_part(term, predicate, iri_s, iri_o, literals)
 
 
-def map_store(store: Path, model: PGModel | None = None, workers: int | None = None) -> PropertyGraph:
+def map_remote(url: str, model: PGModel | None = None, progress=None) -> PropertyGraph:
+    """The default graph of a SPARQL 1.1 endpoint (graph.remote) as a PropertyGraph, read whole
+    with the Graph Store Protocol; `progress(triples done, triples in all)` once it is mapped."""
+    import pyoxigraph as ox
+
+    from graph.remote import RemoteStore
+
+    data = RemoteStore(url).get_graph()
+    try:
+        triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise PolicyKGError(f"SPARQL endpoint {url} sent a graph that is not N-Triples: {_one_line(exc)}") from None
+    pg = to_property_graph(((t.subject, t.predicate, t.object) for t in triples), model)
+    if progress:
+        progress(len(triples), len(triples))
+    return pg
+
+
+def map_store(store: Path, model: PGModel | None = None, workers: int | None = None,
+              progress=None) -> PropertyGraph:
     """The store's graph as a PropertyGraph: the same as to_property_graph(store_triples(store)), faster.
 
     The store is read in parts (the predicate census, rdf:type, each predicate, the largest first)
     by `workers` reading processes at once (default: the number of CPUs, at most MAX_READERS; 1
-    reads in this process), and each part is mapped as it arrives. A store with blank nodes (a
-    built store has none) is read by store_triples instead.
+    reads in this process), and each part is mapped as it arrives; `progress(triples done, triples
+    in all)` after each part. A store with blank nodes (a built store has none) is read by
+    store_triples instead.
     """
     model = model or derive_model()
     store_dir = str(Path(store).resolve())
@@ -597,18 +617,26 @@ def map_store(store: Path, model: PGModel | None = None, workers: int | None = N
     mapper = _Mapper(model)
     parts: list[tuple[str, Any]] = [("census", None), ("types", (classes, [model.classes[c].name for c in classes]))]
 
+    counts: dict[str, int] = {}  # triples per predicate, from the census
+    read: set[str] = set()  # predicates mapped so far
+
     def apply(part: str, arg, result) -> bool:
         """Map one part; False for a blank node. After the census, the predicates are queued."""
         if result is None:
             return False
         if part == "census":
-            mapper.triples = sum(n for _, n in result)
+            counts.update(result)
+            mapper.triples = sum(counts.values())
             parts.extend(("predicate", (p, model.properties.get(p)))
                          for n, p in sorted(((n, p) for p, n in result if p != rdf_type), reverse=True))
         elif part == "types":
             mapper.add_labels(*result)
+            read.add(rdf_type)
         else:
             mapper.add_part(result)
+            read.add(arg[0])
+        if progress and counts:  # the parts may come before the census
+            progress(sum(counts.get(p, 0) for p in read), mapper.triples)
         return True
 
     if workers == 1:
@@ -1074,11 +1102,22 @@ def load_property_graph(pg: PropertyGraph, settings: dict, model: PGModel | None
     return report
 
 
-def load(store: Path, settings: dict, batch_size: int = BATCH_SIZE, progress=None) -> LoadReport:
-    """Map the store's graph (map_store) and load it into Neo4j; see the module docstring."""
+def load(store: Path | str, settings: dict, batch_size: int = BATCH_SIZE, progress=None,
+         read_progress=None) -> LoadReport:
+    """Map the graph of a store folder (map_store) or of a SPARQL endpoint URL (map_remote) and
+    load it into Neo4j; see the module docstring. The server is checked first, so a wrong login or
+    a stopped server fails before the store is read. `read_progress(triples done, triples in all)`
+    follows the reading, `progress(rows)` the writing."""
+    from graph.remote import is_remote
+
     model = derive_model()
+    with connect(settings):
+        pass
     t0 = time.perf_counter()
-    pg = map_store(store, model)
+    if is_remote(store):
+        pg = map_remote(str(store), model, read_progress)
+    else:
+        pg = map_store(store, model, progress=read_progress)
     map_seconds = time.perf_counter() - t0
     report = load_property_graph(pg, settings, model, batch_size, progress)
     report.map_seconds = map_seconds

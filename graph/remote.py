@@ -102,6 +102,10 @@ class RemoteStore:
         body = data.encode("utf-8") if isinstance(data, str) else data
         self._send(f"{self.data_url}?default", "PUT", body, {"Content-Type": f"{content_type}; charset=utf-8"})
 
+    def get_graph(self) -> bytes:
+        """The default graph as N-Triples (Graph Store Protocol: GET ?default)."""
+        return self._send(f"{self.data_url}?default", "GET", None, {"Accept": "application/n-triples"})
+
     def count(self) -> int:
         """The number of triples in the default graph."""
         _, rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

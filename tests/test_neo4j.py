@@ -132,6 +132,15 @@ def test_a_store_with_blank_nodes_is_read_whole(tmp_path):
     assert read.nodes == pg_neo4j.to_property_graph(graph).nodes and len(read.nodes) == 2
 
 
+def test_reading_the_store_reports_its_progress_up_to_every_triple(built_store, mapped):
+    """The load's progress bar follows these calls: never backwards, ending at the store's triples."""
+    calls = []
+    pg = pg_neo4j.map_store(built_store, workers=2, progress=lambda done, total: calls.append((done, total)))
+    assert pg.nodes == mapped.nodes
+    assert calls and calls[-1] == (mapped.triples, mapped.triples)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
 def test_mapping_keeps_money_exact_and_languages_apart(mapped):
     nodes = mapped.nodes
     assert not [k for k, v in mapped.skipped.items() if not k.startswith("subject has no ontology class")]
@@ -221,6 +230,21 @@ def test_a_first_load_gives_the_same_graph_and_schema_as_a_reload(settings, buil
     assert (report.stale_nodes, report.stale_relationships) == (1, 1)
     assert dump(settings) == before
     assert schema <= {r[0] for r in read(settings, "SHOW INDEXES YIELD name RETURN name")}
+
+
+def test_a_graph_on_a_sparql_endpoint_loads_like_the_store_folder(settings, built_store, loaded):
+    """`policykg neo4j load --store URL`: the same graph pushed to Fuseki gives the same Neo4j graph."""
+    from graph.remote import push
+    from graph.store import load_graph
+    from tests.test_remote_store import fuseki_url
+
+    url = fuseki_url()
+    push(load_graph(built_store), url)
+    before = dump(settings)
+    out = cli("neo4j", "load", "--store", url)
+    assert out.returncode == 0, out.stderr
+    assert "stale nodes removed: 0" in out.stdout and f"nodes: {len(loaded.nodes)}" in out.stdout
+    assert dump(settings) == before
 
 
 def test_reload_after_a_rebuild_leaves_no_stale_nodes(settings, built_store, mapped, tmp_path):

@@ -10,6 +10,7 @@ to the local server of `make neo4j-start`, so `make neo4j-start && policykg neo4
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from policykg.commands._common import add_store, read_query_file, store_of
@@ -56,6 +57,36 @@ def _settings(args) -> dict:
     return settings_from(args.uri, args.user, args.password, args.database)
 
 
+@contextmanager
+def _bars():
+    """Progress bars on stderr for a load that lasts more than a few seconds: triples read from
+    the store, then rows (nodes and relationships) written to Neo4j. Yields their two callbacks."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def bar(name: str, unit: str, total: int) -> tqdm:
+        if name not in bars:
+            bars[name] = tqdm(total=total, desc=name, unit=unit, unit_scale=True, delay=2, leave=False)
+        return bars[name]
+
+    def reading(done: int, total: int) -> None:
+        b = bar("read store", "triple", total)
+        b.total = total
+        b.update(done - b.n)
+
+    def writing(rows: int) -> None:
+        if "read store" in bars:
+            bars.pop("read store").close()
+        bar("write neo4j", "row", None).update(rows)
+
+    try:
+        yield reading, writing
+    finally:
+        for b in bars.values():
+            b.close()
+
+
 def run_load(args) -> int:
     from graph.neo4j import load
     from policykg.errors import PolicyKGError
@@ -63,7 +94,8 @@ def run_load(args) -> int:
     if args.batch_size < 1:
         raise PolicyKGError("--batch-size must be at least 1")
     settings = _settings(args)
-    report = load(store_of(args), settings, batch_size=args.batch_size)
+    with _bars() as (reading, writing):
+        report = load(store_of(args), settings, batch_size=args.batch_size, progress=writing, read_progress=reading)
     print(f"loaded into {settings['uri']} (database {settings['database']})")
     print("\n".join(report.lines()))
     return 0
