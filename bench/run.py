@@ -204,10 +204,39 @@ def time_embedded(store: Path, queries: dict[str, str]) -> dict:
 def time_rdflib(store: Path, queries: dict[str, str], n_docs: int) -> tuple[float | None, dict]:
     """Load the store into an in-memory rdflib Graph (seconds), then time the same queries.
 
-    rdflib's engine needs seconds to minutes per query at 500 and 5,000 documents, and a Python
-    thread cannot be stopped: each run is made in a forked child (which shares the loaded graph
-    copy-on-write) and killed at QUERY_LIMIT_S, so that a runaway query does not slow the next.
+    All of it happens in a forked child, so that this process never holds the graph: at 5,000
+    documents it is tens of millions of Python objects, and a garbage collection over them would
+    stop whatever is timed next.
     """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _time_rdflib_here(store, queries, n_docs)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send_result, args=(send, _time_rdflib_here, store, queries, n_docs))
+    child.start()
+    send.close()
+    try:
+        return receive.recv()
+    except EOFError:
+        child.join()
+        reason = {"error": f"the rdflib process ended (exit code {child.exitcode})"}
+        return None, {name: reason for name in queries}
+    finally:
+        child.join()
+
+
+def _send_result(conn, fn, *args) -> None:
+    conn.send(fn(*args))
+    conn.close()
+
+
+def _time_rdflib_here(store: Path, queries: dict[str, str], n_docs: int) -> tuple[float | None, dict]:
+    """time_rdflib in this process. rdflib's engine needs seconds to minutes per query at 500 and
+    5,000 documents, and a Python thread cannot be stopped: each run is made in a forked child
+    (which shares the loaded graph copy-on-write) and killed at QUERY_LIMIT_S, so that a runaway
+    query does not slow the next."""
     from graph.store import load_graph
 
     t0 = time.perf_counter()
@@ -375,10 +404,11 @@ def targets(corpus: dict, results: list[dict]) -> list[dict]:
     by_n = {r["documents"]: r for r in results}
     rows = []
 
-    def row(name, limit, value, unit, why_fix="", note=""):
+    def row(name, limit, value, unit, why_fix="", note="", over=False):
         status = "not measured" if value is None else ("met" if value <= limit else "missed")
         rows.append({"target": name, "limit": f"{limit:g} {unit}",
-                     "value": None if value is None else f"{value:g} {unit}", "status": status,
+                     "value": None if value is None else ("over " if over else "") + f"{value:g} {unit}",
+                     "status": status,
                      "note": note, "why_fix": why_fix if status == "missed" else ""})
 
     row("the five corpus documents built (process wall time, start-up included)",
@@ -415,13 +445,17 @@ def targets(corpus: dict, results: list[dict]) -> list[dict]:
         row("every named query p50 on the embedded store at 5,000 documents", TARGETS["query_p50_ms"],
             worst, "ms", answer + "Oxigraph's on-disk store costs 15-30 µs per triple pattern matched per "
             "row, read from Python (a category's 2,257 clause IRIs in 13 ms; each further pattern, ~40 ms "
-            "more), so a few thousand rows of 6-20 columns take hundreds of ms, and the aggregates over "
+            "more), so a few thousand rows of 6-20 columns take about a second, and the aggregates over "
             "every incentive (coverage-matrix, in-force-on) seconds. Done: derived list literals instead "
             "of per-clause aggregation, patterns before BINDs, the store kept open. Would meet it: answers "
             "paged (LIMIT with the sort keys stored on each clause), coverage-matrix materialised per "
             "city and category at build time, or a long-running server holding the store in memory "
             "(4-5x faster, measured)",
-            "" if slow else "no named queries (queries/*.rq) in this checkout")
+            ("slowest p50: " + ", ".join(
+                f"{name} {'over ' if 'over_s' in big['embedded'][name] else ''}{value:g} ms"
+                for name, value in sorted(slow.items(), key=lambda kv: -(kv[1] or 0))[:3] if value is not None))
+            if slow else "no named queries (queries/*.rq) in this checkout",
+            over=any("over_s" in t and t["over_s"] * 1000 == worst for t in big["embedded"].values()))
     else:
         largest = max(results, key=lambda r: r["documents"]) if results else None
         worst = None
