@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from graph.namespaces import RDF, XSD
+from graph.store import open_read_only
 from graph.pg_model import (
     CURRENCY_PROPERTY, MINOR_UNIT_SUFFIX, MINOR_UNITS_PER_UNIT, RESOURCE_LABEL, PGModel, Term, derive_model,
     property_key,
@@ -500,25 +501,11 @@ def to_property_graph(triples: Iterable, model: PGModel | None = None) -> Proper
 # each class's number instead of its IRI, in several processes at once, and maps each part as it
 # arrives.
 
-def _open_read_only(store: Path | str):
-    import pyoxigraph as ox
-
-    from graph.store import store_path
-
-    path = store_path(store)
-    if not path.is_dir():
-        raise PolicyKGError(f"no store at {store}: run `policykg build`")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise PolicyKGError(f"cannot open the store at {path} ({exc}): run `policykg build` to rebuild it") from exc
-
-
 def store_triples(store: Path) -> Iterator[tuple]:
     """Every triple of a built store's default graph, in the lean form (see to_property_graph)."""
     import pyoxigraph as ox
 
-    db = _open_read_only(store)
+    db = open_read_only(store)
     for quad in db.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         yield _lean(quad.subject), quad.predicate.value, _lean(quad.object)
 
@@ -537,7 +524,7 @@ def _read_part(store: str, part: str, arg=None):
 
     db = _READERS.get(store)
     if db is None:
-        db = _READERS[store] = _open_read_only(store)
+        db = _READERS[store] = open_read_only(store)
     if part == "census":
         return [(p.value, int(n.value)) for p, n in db.query(
             "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")]
@@ -610,7 +597,7 @@ def map_store(store: Path, model: PGModel | None = None, workers: int | None = N
     """
     model = model or derive_model()
     store_dir = str(Path(store).resolve())
-    _open_read_only(store_dir)  # a missing or broken store fails here, with its own message
+    open_read_only(store_dir)  # a missing or broken store fails here, with its own message
     workers = max(1, workers if workers is not None else min(MAX_READERS, os.cpu_count() or 1))
     classes = sorted(model.classes)
     rdf_type = str(RDF.type)

@@ -138,7 +138,8 @@ def _to_ox(term, ox):
 
 # --- reading ------------------------------------------------------------------------------------
 
-def _open_ox(store_dir: Path | str):
+def open_read_only(store_dir: Path | str):
+    """The store's pyoxigraph Store, read-only; a missing or broken store is one PolicyKGError line."""
     import pyoxigraph as ox
 
     path = store_path(store_dir)
@@ -155,7 +156,7 @@ def open_store(store_dir: Path | str) -> Graph:
     """An rdflib Graph over the store's default graph, for reading; close it when done."""
     from oxrdflib import OxigraphStore
 
-    graph = Graph(store=OxigraphStore(store=_open_ox(store_dir)), identifier=DATASET_DEFAULT_GRAPH_ID)
+    graph = Graph(store=OxigraphStore(store=open_read_only(store_dir)), identifier=DATASET_DEFAULT_GRAPH_ID)
     bind_prefixes(graph)
     return graph
 
@@ -172,7 +173,7 @@ def reading_store(store_dir: Path | str):
 
 def load_graph(store_dir: Path | str) -> Graph:
     """The whole store as an in-memory rdflib Graph (plain strings stay plain literals)."""
-    db = _open_ox(store_dir)
+    db = open_read_only(store_dir)
     try:
         graph = Graph()
         bind_prefixes(graph)
@@ -205,7 +206,7 @@ def dump(store_dir: Path | str, fmt: str, prefixes: dict[str, str]) -> bytes:
     import pyoxigraph as ox
 
     formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
-    db = _open_ox(store_dir)
+    db = open_read_only(store_dir)
     try:
         return db.dump(format=formats[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes)
     finally:
@@ -236,7 +237,7 @@ def _reader(store_dir: Path | str):
         cached = _OPEN.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        db = _open_ox(store_dir)
+        db = open_read_only(store_dir)
         _OPEN[key] = (stamp, db)
         return db
 
