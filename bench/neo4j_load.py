@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.namespaces import ID  # noqa: E402
-from graph.neo4j import PropertyGraph, load_property_graph, settings_from, store_triples, to_property_graph  # noqa: E402
+from graph.neo4j import PropertyGraph, load_property_graph, map_store, settings_from  # noqa: E402
 from graph.pg_model import derive_model  # noqa: E402
 
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     model = derive_model()
 
     t0 = time.perf_counter()
-    pg = to_property_graph(store_triples(store), model)
+    pg = map_store(store, model)
     print(f"mapped the corpus ({pg.triples} triples) in {time.perf_counter() - t0:.2f} s")
     timed_load(pg, settings, model, args.batch_size, "corpus, first load")
     timed_load(pg, settings, model, args.batch_size, "corpus, again (no change)")
