@@ -16,7 +16,8 @@ from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
-from ingest.metadata import read_funding, read_issuer, read_number, read_title, read_validity
+from ingest.funding import read_funding
+from ingest.metadata import read_issuer, read_number, read_title, read_validity
 from ingest.model import Clause, ClauseFields, Document, FundingRule
 from ingest.normalize import Normalized, normalize
 from ingest.read import read_source
