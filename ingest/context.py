@@ -7,7 +7,7 @@ so a rule costs time in proportion to the text, never to its square.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -31,6 +31,7 @@ class Context:
     money: list[Money]
     used: set[int] = field(default_factory=set)  # starts of money/percent mentions already placed
     _cuts: dict[str, list[int]] = field(default_factory=dict)
+    _money_starts: list[int] = field(default_factory=list)
 
     # --- positions ---------------------------------------------------------------------------
 
@@ -52,7 +53,9 @@ class Context:
         return cuts[i] if i < len(cuts) else len(self.text)
 
     def money_starts_between(self, a: int, b: int) -> list[int]:
-        starts = [m.start for m in self.money]
+        if not self._money_starts and self.money:
+            self._money_starts = [m.start for m in self.money]
+        starts = self._money_starts
         return starts[bisect_left(starts, a):bisect_left(starts, b)]
 
     def money_cover(self) -> set[int]:

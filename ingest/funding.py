@@ -64,11 +64,16 @@ class _Reader:
     def __init__(self, norm: Normalized, doc_id: str, lex: Lexicon):
         self.norm, self.doc_id, self.lex = norm, doc_id, lex
         self.rules: list[FundingRule] = []
+        self.idx: list[int] = []  # the current sentence: position without newlines -> normalised
 
     def add(self, kind: str, span: tuple[int, int], **kw) -> None:
         s, e = span
         self.rules.append(FundingRule(f"{self.doc_id}/funding/{len(self.rules) + 1}", kind,
                                       self.norm.text[s:e].replace("\n", ""), span=self.norm.span(s, e), **kw))
+
+    def locate(self, m: re.Match[str]) -> tuple[int, int]:
+        """Normalised span of a match in the current sentence without its newlines."""
+        return self.idx[m.start()], self.idx[m.end() - 1] + 1
 
     def alt(self, meaning: str) -> str:
         return self.lex.pattern("funding", meaning).pattern
@@ -76,6 +81,7 @@ class _Reader:
     def sentence(self, s0: int, sent: str, except_arts: list[str]) -> list[str]:
         """The rules of one sentence; returns the articles the city pays for alone (除…条)."""
         flat = sent.replace("\n", "")
+        self.idx = [s0 + k for k, ch in enumerate(sent) if ch != "\n"]
         if self.lex.pattern("funding", "clause-level").search(flat) and "具体补助金额" in flat:
             return except_arts  # clause-level: handled on the clause itself
         city, local, two = self.alt("city"), self.alt("generic-local"), self.alt("two-level")
@@ -91,11 +97,11 @@ class _Reader:
         rest = self.lex.select("funding", "rest-to-city")[0]
         rm = re.search(f"{self.alt('rest-to-city')}[^，。]{{0,40}}{rest.get('closer')}", flat)
         if rm:
-            self.add("city", _locate(s0, sent, rm.group(0)), city_share=Decimal(100), local_share=Decimal(0),
+            self.add("city", self.locate(rm), city_share=Decimal(100), local_share=Decimal(0),
                      except_articles=named)
         fiscal = re.search(f"[^，。]{{0,60}}{self.alt('fiscal-system')}[^，。]{{0,60}}", flat)
         if fiscal and not self.lex.pattern("funding", "fiscal-system-exception").search(flat):
-            self.add("fiscal-system", _locate(s0, sent, fiscal.group(0)))
+            self.add("fiscal-system", self.locate(fiscal))
         elif not self.rules and self.lex.pattern("funding", "city-only").search(flat):
             self.add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0))
         return except_arts
@@ -121,18 +127,17 @@ class _Reader:
                 districts = [m.group(2)]
             else:
                 districts = []
-            self.add("shared", _locate(s0, sent, m.group(0)), city_share=city_share, local_share=local_share,
+            self.add("shared", self.locate(m), city_share=city_share, local_share=local_share,
                      districts=districts, except_articles=except_arts)
             found = True
         return found
 
     def ratios_by_district(self, s0: int, sent: str, flat: str, named: list[str]) -> None:
         """比例为盐湖区、运城开发区5:5，其余各县（市）（永济市除外）2:8."""
-        tail = flat[flat.index("比例"):]
-        for m in re.finditer(f"(?:比例为)?([^，。]{{0,40}}?){RATIO}", tail):
+        for m in re.compile(f"(?:比例为)?([^，。]{{0,40}}?){RATIO}").finditer(flat, flat.index("比例")):
             city_share, local_share = _split(m.group(2), m.group(3))
             districts = [d for d in m.group(1).replace("比例为", "").split("、") if d]
-            self.add("shared", _locate(s0, sent, m.group(0)), city_share=city_share, local_share=local_share,
+            self.add("shared", self.locate(m), city_share=city_share, local_share=local_share,
                      districts=districts, articles=named)
 
 
@@ -147,10 +152,3 @@ def read_funding(norm: Normalized, doc_id: str, lexicon: Lexicon | None = None) 
             except_arts = reader.sentence(s0, sent, except_arts)
     return reader.rules
 
-
-def _locate(s0: int, sent: str, flat_piece: str) -> tuple[int, int]:
-    """Normalised span of `flat_piece` (found in the sentence without newlines)."""
-    flat = sent.replace("\n", "")
-    i = flat.find(flat_piece)
-    idx = [k for k, ch in enumerate(sent) if ch != "\n"]
-    return s0 + idx[i], s0 + idx[i + len(flat_piece) - 1] + 1

@@ -20,6 +20,7 @@ from policykg.config import ontology_dir
 from policykg.errors import PolicyKGError
 
 LEXICON_DIR = ontology_dir() / "lexicon"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where built: 10x faster
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def load(folder: Path = LEXICON_DIR) -> Lexicon:
         raise PolicyKGError(f"{folder}: no lexicon files (*.yaml)")
     for path in files:
         try:
-            spec = yaml.safe_load(path.read_text("utf-8"))
+            spec = yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             raise PolicyKGError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
         if not isinstance(spec, dict) or "family" not in spec:
