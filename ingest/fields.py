@@ -105,13 +105,16 @@ def tier(c: Context) -> None:
     inclusive = c.lex.phrases("tier", "inclusive")
     marks = c.lex.phrases("tier", "tier-mark")
     per, per_year = c.per(text[max(0, k - 30):k])
-    if len(cand) == len(run) and all(
-            c.threshold_op(m.start, m.end) or any(w in text[m.end:k] for w in marks)
-            or any(w in text[m.end:m.end + 4] for w in inclusive) for m in cand):
+    marked = [c.threshold_op(m.start, m.end) or any(w in text[m.end:k] for w in marks)
+              or any(w in text[m.end:m.end + 4] for w in inclusive) for m in cand]
+    # 达到1亿元、5亿元、10亿元以上: one operator for a whole list
+    listed = all(between.fullmatch(text[a.end:b.start]) for a, b in zip(cand, cand[1:]))
+    if len(cand) == len(run) and (all(marked) or listed and any(marked)):
+        shared = next((op for op in (c.threshold_op(m.start, m.end) for m in cand) if op), ">=")
         comma = max(text.rfind(ch, max(0, cand[0].start - REACH), cand[0].start) for ch in "，,")
         metric = c.metric(text[max(0, comma):cand[0].start], money=True)
         for th_m, m in zip(cand, run):
-            th = c.threshold(metric, c.threshold_op(th_m.start, th_m.end) or ">=", th_m.value, th_m.currency,
+            th = c.threshold(metric, c.threshold_op(th_m.start, th_m.end) or shared, th_m.value, th_m.currency,
                              th_m.start, th_m.end)
             role = "cap" if cap_word.search(text[k:m.start]) else "tier"
             c.f.tiers.append(Tier(th, Amount(m.value, role, per, per_year, span=c.at(m.start, m.end),
