@@ -1,5 +1,5 @@
-"""Document-level facts read from the text: city, number, title, issuer, dates, validity,
-and the funding rules (who pays which share of which articles).
+"""Document-level facts read from the text: number, title, dates, validity, and the funding
+rules (who pays which share of which articles). The place and issuer are read by ingest.origin.
 """
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from ingest.normalize import Normalized
 from ingest.structure import BACK_MATTER
 
 NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
-ISSUER = re.compile(r"(?P<issuer>(?P<place>[\u4e00-\u9fff]{2,8}?)(?P<kind>市|县|区|自治州|州|盟)人民政府(?:办公室|办公厅)?)")
-TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?$")
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[（]\d{4}[〕\]）]\d+号")
+TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策|指南|公告|通告)(?:（[^）]*）)?$")
+TITLE_PUNCT = re.compile(r"[。，；：:;,]")
+TOP_LINES = 15
 
 
 def _lines(norm: Normalized) -> list[tuple[int, str]]:
@@ -27,23 +29,28 @@ def _lines(norm: Normalized) -> list[tuple[int, str]]:
 
 
 def read_number(norm: Normalized) -> str | None:
+    """The 文号: on a line of its own, else the first one near the top that is not a citation
+    (a number inside 《》 or brackets cites another document).
+
+    >>> from ingest.normalize import normalize
+    >>> read_number(normalize("关于做好申报工作的通知\n温政办〔2024〕3号\n各区：")), \
+    ...     read_number(normalize("通知 温政办〔2024〕3号 各区：根据（浙政办发〔2020〕1号）"))
+    ('温政办〔2024〕3号', '温政办〔2024〕3号')
+    """
     m = NUMBER_LINE.search(norm.text)
-    return m.group(1) if m else None
-
-
-def read_issuer(norm: Normalized) -> tuple[str | None, str | None]:
-    """(issuer, city short name without 市)."""
-    for _, line in _lines(norm)[:12]:
-        m = ISSUER.match(line)
-        if m:
-            return m["issuer"], m["place"]
-    m = ISSUER.search(norm.text)
-    return (m["issuer"], m["place"]) if m else (None, None)
+    if m:
+        return m.group(1)
+    for m in NUMBER.finditer(norm.text[:300]):
+        if norm.text[max(0, m.start() - 1):m.start()] not in ("（", "(", "》", "《", "〈"):
+            return m.group(0)
+    return None
 
 
 def read_title(norm: Normalized, issuer: str | None) -> str | None:
-    lines = [l for _, l in _lines(norm)]
-    for i, line in enumerate(lines[:15]):
+    """The title: a 关于… line (wrapped over up to four lines), else the first line near the top
+    that ends like a title (…若干措施, …的通知（征求意见稿）) and is no sentence."""
+    lines = [l.strip() for _, l in _lines(norm)]
+    for i, line in enumerate(lines[:TOP_LINES]):
         if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):
             title = line
             j = i
@@ -52,6 +59,9 @@ def read_title(norm: Normalized, issuer: str | None) -> str | None:
                 title += lines[j]
             if TITLE_END.search(title):
                 return title
+    for line in lines[:8]:
+        if 6 <= len(line) <= 80 and TITLE_END.search(line) and not TITLE_PUNCT.search(line):
+            return line
     return None
 
 
