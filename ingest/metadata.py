@@ -10,10 +10,11 @@ from decimal import Decimal
 from ingest.figures import DATE_RE, add_duration, parse_date, parse_duration, plain
 from ingest.model import FundingRule, Validity
 from ingest.normalize import Normalized
+from ingest.origin import number_prefixes
 from ingest.structure import BACK_MATTER
 
 NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
-NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[（]\d{4}[〕\]）]\d+号")
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号")
 TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策|指南|公告|通告)(?:（[^）]*）)?$")
 TITLE_PUNCT = re.compile(r"[。，；：:;,]")
 TOP_LINES = 15
@@ -29,20 +30,26 @@ def _lines(norm: Normalized) -> list[tuple[int, str]]:
 
 
 def read_number(norm: Normalized) -> str | None:
-    """The 文号: on a line of its own, else the first one near the top that is not a citation
+    r"""The 文号: on a line of its own, else the first one near the top that is not a citation
     (a number inside 《》 or brackets cites another document).
 
     >>> from ingest.normalize import normalize
-    >>> read_number(normalize("关于做好申报工作的通知\n温政办〔2024〕3号\n各区：")), \
-    ...     read_number(normalize("通知 温政办〔2024〕3号 各区：根据（浙政办发〔2020〕1号）"))
-    ('温政办〔2024〕3号', '温政办〔2024〕3号')
+    >>> read_number(normalize("关于做好申报工作的通知\n温政办〔2024〕3号\n各区："))
+    '温政办〔2024〕3号'
+    >>> read_number(normalize("通知 温政办〔2024〕3号 各区：根据（浙政办发〔2020〕1号）"))
+    '温政办〔2024〕3号'
+    >>> read_number(normalize("根据（浙政办发〔2020〕1号）的要求")) is None
+    True
     """
     m = NUMBER_LINE.search(norm.text)
     if m:
         return m.group(1)
     for m in NUMBER.finditer(norm.text[:300]):
         if norm.text[max(0, m.start() - 1):m.start()] not in ("（", "(", "》", "《", "〈"):
-            return m.group(0)
+            found = m.group(0)
+            bracket = re.search(r"[〔\[（]", found).start()
+            starts = [found.find(k) for k in number_prefixes() if 0 < found.find(k) < bracket]
+            return found[min(starts):] if starts else found  # 通知温政办〔2024〕3号: from 温政
     return None
 
 

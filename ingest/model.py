@@ -187,6 +187,7 @@ class Evidence:
 
 
 STATUSES = ("draft", "in-force", "repealed", "unknown")
+UNKNOWN_CITY = "未知"  # how an unknown city is shown: the zh label of pkg:unknownCity
 LEVELS = ("province", "city", "district", "county")
 
 
@@ -215,6 +216,11 @@ class Document:
     unstructured: bool = False  # no numbering: paragraphs became the clauses
     origin: list[Evidence] = field(default_factory=list)  # how city, number, dates... were found
     warnings: list[str] = field(default_factory=list)  # what is missing or not understood
+
+    @property
+    def city_shown(self) -> str:
+        """The city, or 未知 when it is unknown (as the graph labels it)."""
+        return self.city or UNKNOWN_CITY
 
 
 # --- JSON (de)serialisation -------------------------------------------------------------
