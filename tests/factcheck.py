@@ -141,7 +141,7 @@ class Score:
     def line(self) -> str:
         head = f"{self.name:<32} {self.matched:>3}/{self.total:<3} {self.share:6.1%}"
         if self.refused:
-            return f"{head}  refused: {self.refused}"
+            return f"{head}  refused: {self.refused[:150]}"
         return f"{head}  city {self.city!r} {'right' if self.city_ok else 'WRONG'}"
 
 
@@ -172,7 +172,7 @@ def score_file(path: Path, spec: dict, root: Path = ROOT, name: str | None = Non
     try:
         doc = ingest_file(Path(path), root)[0]
     except PolicyKGError as exc:
-        return Score(name, None, False, 0, count(spec), [f"refused: {exc}"], refused=str(exc)[:120])
+        return Score(name, None, False, 0, count(spec), [f"refused: {exc}"], refused=str(exc))
     return score(doc, spec, name)
 
 
