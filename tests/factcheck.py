@@ -139,7 +139,7 @@ class Score:
         return self.matched / self.total if self.total else 0.0
 
     def line(self) -> str:
-        head = f"{self.name:<32} {self.matched:>3}/{self.total:<3} {self.share:6.1%}"
+        head = f"{self.name:<40} {self.matched:>3}/{self.total:<3} {self.share:6.1%}"
         if self.refused:
             return f"{head}  refused: {self.refused[:150]}"
         return f"{head}  city {self.city!r} {'right' if self.city_ok else 'WRONG'}"
