@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -129,13 +130,14 @@ def portal_page(text: str, city: str) -> str:
 
 
 def wechat(text: str, city: str, title: str, issued: str) -> str:
-    """A WeChat repost: account header, a 来源 line, ◆ before each heading (Markdown marks dropped),
-    emoji, and the END / 往期推荐 / 阅读原文 tail."""
+    """A WeChat repost, posted nine days after `issued`: account header with that date, a 来源 line,
+    ◆ before each heading (Markdown marks dropped), emoji, and the END / 往期推荐 / 阅读原文 tail."""
+    posted = date.fromisoformat(issued) + timedelta(days=9)
     lines = []
     for line in text.split("\n"):
         plain = re.sub(r"^#+\s*", "", line.strip())
         lines.append(f"◆ {plain}" if HEADING.match(line.strip()) and len(plain) < 40 else plain)
-    head = [f"🔥{title}", "", f"原创 {city}发布 {issued} 09:30", "", "👆点击上方蓝字关注我们", "",
+    head = [f"🔥{title}", "", f"原创 {city}发布 {posted.isoformat()} 09:30", "", "👆点击上方蓝字关注我们", "",
             f"来源：{city}市人民政府门户网站", ""]
     tail = ["", "—— END ——", "", "▶ 往期推荐", "", f"{city}跨境电商再传喜讯！", "", "分享  收藏  点赞  在看", "",
             "阅读原文"]
