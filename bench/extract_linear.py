@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from ingest.fields import extract
 from ingest.funding import read_funding
@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         text = line_of(size)
         norm = normalize(text)
-        fields_s = best_of(lambda: extract(text, lambda i, j: Span(i, j)))
-        funding_s = best_of(lambda: read_funding(norm, "bench"))
+        fields_s = best_of(lambda text=text: extract(text, lambda i, j: Span(i, j)))
+        funding_s = best_of(lambda norm=norm: read_funding(norm, "bench"))
         per = 10_000 / size
         print(f"{size:>10} {fields_s:>9.3f} {funding_s:>9.3f} {fields_s * per:>12.3f} {funding_s * per:>13.3f}")
 

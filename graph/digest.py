@@ -19,14 +19,14 @@ metric without an English label) is left out, as the queries leave it out.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from ingest.model import Amount, Bonus, Clause, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
     """English labels of the ontology's individuals and the comparison symbols, by IRI."""
     from graph.namespaces import PKG, RDFS

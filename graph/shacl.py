@@ -5,7 +5,7 @@ targets), then checks in code what SHACL cannot say: that no node is blank.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -18,7 +18,7 @@ SHAPES_FILE = "shapes.ttl"
 MAX_BLANK_MESSAGES = 20
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shapes(path: str) -> Graph:
     g = Graph()
     g.parse(path, format="turtle")

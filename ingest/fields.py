@@ -11,15 +11,15 @@ the text's length.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 from ingest import lexicon as lexicon_mod
 from ingest.context import OTHER, Context
 from ingest.figures import cn_number, find_money, find_percents, plain
 from ingest.lexicon import Lexicon
-from ingest.model import Amount, Bonus, ClauseFields, Rate, Reference, Span, StackingRule, Threshold, Tier
+from ingest.model import Amount, Bonus, ClauseFields, Rate, Reference, Span, StackingRule, Tier
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[][12]\d{3}[〕\]]\d{1,4}号")
 CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:（(?P<num>[^）]{3,30}号)）)?")

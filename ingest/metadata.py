@@ -55,7 +55,7 @@ def read_number(norm: Normalized) -> str | None:
 def read_title(norm: Normalized, issuer: str | None) -> str | None:
     """The title: a 关于… line (wrapped over up to four lines), else the first line near the top
     that ends like a title (…若干措施, …的通知（征求意见稿）) and is no sentence."""
-    lines = [l.strip() for _, l in _lines(norm)]
+    lines = [line.strip() for _, line in _lines(norm)]
     for i, line in enumerate(lines[:TOP_LINES]):
         if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):
             title = line

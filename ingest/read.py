@@ -259,8 +259,8 @@ def common_hanzi_share(text: str) -> float:
 
     >>> common_hanzi_share("跨境电商综试区"), common_hanzi_share("跨境電商綜試區")
     (1.0, 1.0)
-    >>> common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡")   # Shift-JIS misread as GB18030
-    0.0
+    >>> common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡")   # Shift-JIS misread as GB18030: 3 of 16 (偺 擔 傑)
+    0.1875
     >>> common_hanzi_share("abc")
     1.0
     """

@@ -40,7 +40,7 @@ def ranges_html(record: dict, lang: str) -> str:
         money = name in ("cap", "award", "per_unit", "bonus") or (name == "threshold" and p["unit"] in ("CNY", "USD"))
         cur = "USD" if p["unit"] == "USD" else "CNY"
 
-        def show(v):
+        def show(v, money=money, cur=cur):
             if v is None or isinstance(v, bool):
                 return "" if v is None else ("一次性" if v else "每年")
             return fmt.money_html(Decimal(str(v)), cur) if money else esc(fmt.percent(Decimal(str(v))))
