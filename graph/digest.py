@@ -19,36 +19,19 @@ metric without an English label) is left out, as the queries leave it out.
 """
 from __future__ import annotations
 
-from functools import cache
-
+from graph.iris import decimal_literal
+from graph.vocabulary import COMPARISONS, symbols, term_label
 from ingest.model import Amount, Bonus, Clause, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
 
 
-@cache
-def _labels() -> tuple[dict[str, str], dict[str, str]]:
-    """English labels of the ontology's individuals and the comparison symbols, by IRI."""
-    from graph.namespaces import PKG, RDFS
-    from graph.rdf import ontology_graph
-
-    g = ontology_graph()
-    english = {str(s): str(o) for s, o in g.subject_objects(RDFS.label) if getattr(o, "language", None) == "en"}
-    symbols = {str(s): str(o) for s, o in g.subject_objects(PKG.symbol)}
-    return english, symbols
-
-
 def _number(value) -> str:
-    from graph.rdf import decimal_literal
-
     return str(decimal_literal(value))
 
 
 def _per(amount: Amount) -> str | None:
-    from graph.namespaces import PER
-    from graph.rdf import segment
-
-    return _labels()[0].get(str(PER[segment(amount.per)])) if amount.per else None
+    return term_label("per", amount.per, "en") if amount.per else None
 
 
 def amount_text(amount: Amount, with_unit: bool) -> str:
@@ -68,13 +51,9 @@ def amount_text(amount: Amount, with_unit: bool) -> str:
 
 def threshold_text(threshold: Threshold) -> str | None:
     """``<metric label> <symbol> <value> <unit>``, or None when the metric has no English label."""
-    from graph.namespaces import METRIC
-    from graph.rdf import COMPARISONS, segment
-
-    english, symbols = _labels()
-    metric = english.get(str(METRIC[segment(threshold.metric)]))
+    metric = term_label("metric", threshold.metric, "en")
     comparison = COMPARISONS.get(threshold.op)
-    symbol = symbols.get(str(comparison)) if comparison is not None else None
+    symbol = symbols().get(str(comparison)) if comparison is not None else None
     if metric is None or symbol is None or not threshold.unit:
         return None
     return f"{metric} {symbol} {_number(threshold.value)} {threshold.unit}"
