@@ -1,6 +1,6 @@
 """A networkx projection of the store (cities, categories, incentives) and analyses on it.
 
-`project(store)` builds an undirected graph from the store's clause models:
+`project_documents(docs)` builds an undirected graph from a store's clause models:
 
 * ``city:<name>`` nodes (kind "city"), ``category:<slug>`` nodes (kind "category", with the zh
   and en labels of ontology/categories.ttl) and ``incentive:<clause id>`` nodes (kind
@@ -41,13 +41,6 @@ def category_node(slug: str) -> str:
 
 def incentive_node(clause_id: str) -> str:
     return f"incentive:{clause_id}"
-
-
-def project(store: Path):
-    """The projection of a built store (its clause models, documents.json)."""
-    from policykg.build import load_documents
-
-    return project_documents(load_documents(store))
 
 
 def project_documents(docs):

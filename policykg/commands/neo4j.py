@@ -126,7 +126,7 @@ def run_model(args) -> int:
 def run_cypher(args) -> int:
     from graph.guard import check_cypher_readonly
     from graph.neo4j import run_read
-    from policykg.commands.query import render
+    from policykg.commands._output import render
 
     text = read_query_file(args.file, "Cypher")
     check_cypher_readonly(text)
