@@ -100,8 +100,6 @@ def split_provisions(text: str, title: str | None) -> list[tuple[int, int]]:
             for (a, b), g in zip(parts, granting):
                 if pieces and not g:
                     pieces[-1] = (pieces[-1][0], b)
-                elif pieces and not granting[parts.index(pieces[-1]) if pieces[-1] in parts else 0] and False:
-                    pieces[-1] = (pieces[-1][0], b)
                 else:
                     pieces.append((a, b))
             # a leading part that grants nothing joins the first granting part
