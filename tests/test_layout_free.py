@@ -229,3 +229,17 @@ def test_structure_of_any_text_stays_inside_it(text):
             assert span.start < a < b < span.end and text[a:b].strip() == text[a:b]
         kept = re.sub(r"\s", "", norm.original_text(body.start, body.end))
         assert kept and kept[0] == text[span.start]
+
+
+def test_browser_print_headers_and_footers_are_page_furniture():
+    """A page printed from Chromium: the date/title header and the address/page-count footer
+    fall in the middle of a sentence; they are cut out and cited as a gap."""
+    text = ("对通过 9610 模\n"
+            "12/1/26, 3:04 AM 政策文件 _ 温州市人民政府门户网站\n"
+            "\ufb01le:///tmp/print/wenzhou.html 1/9\n"
+            "式在温州口岸进口的，按进口额的 3% 给予补助。\n")
+    norm = normalize(text)
+    assert norm.text == "对通过9610模\n式在温州口岸进口的，按进口额的3%给予补助。\n"
+    span = norm.span(0, len(norm.text))
+    assert [text[a:b] for a, b in span.gaps] == [
+        "12/1/26, 3:04 AM 政策文件 _ 温州市人民政府门户网站\n\ufb01le:///tmp/print/wenzhou.html 1/9"]
