@@ -25,7 +25,7 @@ CN = "一二三四五六七八九十"
 STYLES = [  # (style, regex) — the number is group 1
     ("chap", re.compile(rf"^第([{CN}百零〇\d]{{1,4}})章")),
     ("art", re.compile(rf"^第([{CN}百零〇\d]{{1,4}})条")),
-    ("dir", re.compile(rf"^方向([{CN}]{{1,3}})(?=[：、\s]|[\u4e00-\u9fff])")),
+    ("dir", re.compile(rf"^方向([{CN}]{{1,3}})(?:[：、]|(?=[\u4e00-\u9fff]))")),
     ("cn", re.compile(rf"^([{CN}]{{1,3}})、")),
     ("pcn", re.compile(rf"^（([{CN}]{{1,3}})）")),
     ("num", re.compile(r"^(\d{1,2})[.、](?!\d)")),
@@ -453,7 +453,9 @@ def parse_structure(norm: Normalized) -> Structure:
         level = len(stack) + 1
         prefix = "annex." if in_annex else ""
         key = (parent.key + "." if parent and parent.kind != "annex" else prefix) + str(blk["n"])
-        label = (parent.label if parent else "") + _label(style, blk["token"])
+        # 第X条 are numbered through the chapters: "第五条", not "第二章第五条"
+        inherited = parent.label if parent and not (style == "art" and stack and stack[-1][0] == "chap") else ""
+        label = inherited + _label(style, blk["token"])
         marker_end = blk["marker_end"]
         bracket = BRACKET_TITLE.match(norm.text, marker_end)
         if bracket:  # 第X条【标题】
@@ -464,6 +466,7 @@ def parse_structure(norm: Normalized) -> Structure:
         deeper_next = bool(nxt and nxt["style"] not in ("annex", "closing", "fuze")
                            and nxt["style"] not in [s for s, _ in stack] + [style])
         is_heading = deeper_next and len(text_after) <= HEADING_MAX and not re.search(r"[，；]", text_after) \
+            and not text_after.endswith("：") \
             and text_after.count("。") <= 1 and (text_after.count("。") == 0 or text_after.endswith("。"))
         if bracket and text_after:
             is_heading = False

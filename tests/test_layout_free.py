@@ -243,3 +243,18 @@ def test_browser_print_headers_and_footers_are_page_furniture():
     span = norm.span(0, len(norm.text))
     assert [text[a:b] for a, b in span.gaps] == [
         "12/1/26, 3:04 AM 政策文件 _ 温州市人民政府门户网站\n\ufb01le:///tmp/print/wenzhou.html 1/9"]
+
+
+def test_chapters_articles_enclosed_numbers_and_directions():
+    text = ("第一章 总则 第一条 为促进跨境电商发展，制定本办法。第二章 扶持措施 第二条 对企业给予以下支持：⑴自建独立站的，"
+            "给予10万元补助；⑵参加展会的，给予2万元补助。第三条 本办法自2024年1月1日起施行。")
+    norm, structure, by_label = articles(text)
+    assert list(by_label) == ["第一章", "第一条", "第二章", "第二条", "第二条⑴", "第二条⑵", "第三条"]
+    assert [by_label[k].title for k in ("第一章", "第二章")] == ["总则", "扶持措施"]
+    assert by_label["第二条"].kind == "item"  # "对企业给予以下支持：" leads into its items; it is no heading
+    assert by_label["第二条⑴"].parent == by_label["第二条"].key
+    norm, structure, by_label = articles("申报方向如下。方向一：独立站建设。对自建独立站的企业给予10万元补助。"
+                                         "方向二：海外仓建设。对新建海外仓的企业给予20万元补助。")
+    assert [(a.label, a.title) for a in structure.articles] == [("方向一", "独立站建设"), ("方向二", "海外仓建设")]
+    norm, structure, by_label = articles("重点支持项目：(01)独立站建设。给予10万元补助。(02)海外仓建设。给予20万元补助。")
+    assert list(by_label) == ["（01）", "（02）"]
