@@ -54,9 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         text = line_of(size)
         norm = normalize(text)
-        times = [best_of(lambda: extract(text, lambda i, j: Span(i, j))),
-                 best_of(lambda: read_funding(norm, "bench")),
-                 best_of(lambda: ingest_text(HEAD + text + "。\n", "bench.txt", "bench"))]
+        times = [best_of(lambda text=text: extract(text, lambda i, j: Span(i, j))),
+                 best_of(lambda norm=norm: read_funding(norm, "bench")),
+                 best_of(lambda text=text: ingest_text(HEAD + text + "。\n", "bench.txt", "bench"))]
         per = " ".join(f"{t * 10_000 / size:>7.3f}" for t in times)
         print(f"{size:>10} " + " ".join(f"{t:>9.3f}" for t in times) + f"   {'':>20}{per}")
 

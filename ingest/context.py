@@ -21,13 +21,20 @@ SEPARATORS = "，,；;。：:"  # full- and half-width: a scraper's ',' cuts a s
 NUMBER = r"\d+(?:\.\d+)?[万亿萬億]?|[一二两三四五六七八九十]{1,3}"
 
 
+@dataclass(kw_only=True)
+class Fields(ClauseFields):
+    """The clause fields, and whether the text grants something at all (给予, 补助, 奖励 …)."""
+
+    grants: bool = False
+
+
 @dataclass
 class Context:
     text: str
     at: Callable[[int, int], Span]
     lex: Lexicon
     doc_number: str | None
-    f: ClauseFields
+    f: Fields
     money: list[Money]
     used: set[int] = field(default_factory=set)  # starts of money/percent mentions already placed
     _cuts: dict[str, list[int]] = field(default_factory=dict)
