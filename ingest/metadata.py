@@ -1,5 +1,5 @@
-"""Document-level facts read from the text: city, number, title, issuer, dates, validity.
-(The funding rules are read by ingest.funding.)
+"""Document-level facts read from the text: number, title, dates, validity. The place and
+issuer are read by ingest.origin, the funding rules by ingest.funding.
 """
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from datetime import date
 from ingest.figures import DATE_RE, add_duration, parse_date, parse_duration
 from ingest.model import Validity
 from ingest.normalize import Normalized
+from ingest.origin import number_prefixes
 from ingest.structure import BACK_MATTER
 
 NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
-ISSUER = re.compile(r"(?P<issuer>(?P<place>[\u4e00-\u9fff]{2,8}?)(?P<kind>市|县|区|自治州|州|盟)人民政府(?:办公室|办公厅)?)")
-TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?$")
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号")
+TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策|指南|公告|通告)(?:（[^）]*）)?$")
+TITLE_PUNCT = re.compile(r"[。，；：:;,]")
+TOP_LINES = 15
 
 
 def _lines(norm: Normalized) -> list[tuple[int, str]]:
@@ -26,23 +29,34 @@ def _lines(norm: Normalized) -> list[tuple[int, str]]:
 
 
 def read_number(norm: Normalized) -> str | None:
+    r"""The 文号: on a line of its own, else the first one near the top that is not a citation
+    (a number inside 《》 or brackets cites another document).
+
+    >>> from ingest.normalize import normalize
+    >>> read_number(normalize("关于做好申报工作的通知\n温政办〔2024〕3号\n各区："))
+    '温政办〔2024〕3号'
+    >>> read_number(normalize("通知 温政办〔2024〕3号 各区：根据（浙政办发〔2020〕1号）"))
+    '温政办〔2024〕3号'
+    >>> read_number(normalize("根据（浙政办发〔2020〕1号）的要求")) is None
+    True
+    """
     m = NUMBER_LINE.search(norm.text)
-    return m.group(1) if m else None
-
-
-def read_issuer(norm: Normalized) -> tuple[str | None, str | None]:
-    """(issuer, city short name without 市)."""
-    for _, line in _lines(norm)[:12]:
-        m = ISSUER.match(line)
-        if m:
-            return m["issuer"], m["place"]
-    m = ISSUER.search(norm.text)
-    return (m["issuer"], m["place"]) if m else (None, None)
+    if m:
+        return m.group(1)
+    for m in NUMBER.finditer(norm.text[:300]):
+        if norm.text[max(0, m.start() - 1):m.start()] not in ("（", "(", "》", "《", "〈"):
+            found = m.group(0)
+            bracket = re.search(r"[〔\[（]", found).start()
+            starts = [found.find(k) for k in number_prefixes() if 0 < found.find(k) < bracket]
+            return found[min(starts):] if starts else found  # 通知温政办〔2024〕3号: from 温政
+    return None
 
 
 def read_title(norm: Normalized, issuer: str | None) -> str | None:
-    lines = [l for _, l in _lines(norm)]
-    for i, line in enumerate(lines[:15]):
+    """The title: a 关于… line (wrapped over up to four lines), else the first line near the top
+    that ends like a title (…若干措施, …的通知（征求意见稿）) and is no sentence."""
+    lines = [l.strip() for _, l in _lines(norm)]
+    for i, line in enumerate(lines[:TOP_LINES]):
         if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):
             title = line
             j = i
@@ -51,6 +65,9 @@ def read_title(norm: Normalized, issuer: str | None) -> str | None:
                 title += lines[j]
             if TITLE_END.search(title):
                 return title
+    for line in lines[:8]:
+        if 6 <= len(line) <= 80 and TITLE_END.search(line) and not TITLE_PUNCT.search(line):
+            return line
     return None
 
 
