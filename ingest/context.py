@@ -145,8 +145,10 @@ class Context:
             if counted:
                 words = "|".join(map(re.escape, counted))
                 need = entry.get("require_prefix")
-                lead = f"每{re.escape(need)}(?P<n>\\d*)" if need else f"每(?:{pre})*(?P<n>{NUMBER})?"
+                lead = f"每{re.escape(need)}(?P<n>\\d*)" if need else f"每(?P<pre>(?:{pre})*)(?P<n>{NUMBER})?"
                 mm = re.search(f"{lead}(?:{words})", seg)
+                if mm and entry.get("with_prefix") and entry.get("with_prefix") not in (mm["pre"] or ""):
+                    mm = None
                 if mm:
                     n = mm["n"] or "1"
                     if need or (n == "1" and entry.get("notation")):

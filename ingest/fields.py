@@ -174,9 +174,11 @@ def per_unit(c: Context) -> None:
     """每进口1美元补助0.3元, 按每人400元, 每平方米每月5元, 1万元/家, 每班补助8万元."""
     text = c.text
     after_metric = c.lex.pattern("threshold", "metric-implies-at-least", "(?:{})$")
+    cap_before = c.lex.pattern("cap", "cap-before")
     for m in c.money:
         if m.start in c.used or m.currency != "CNY" or c.threshold_op(m.start, m.end) or \
-                after_metric.search(text[max(0, m.start - 5):m.start]):
+                after_metric.search(text[max(0, m.start - 5):m.start]) or \
+                cap_before.search(text[max(0, m.start - 6):m.start]):
             continue
         seg_start = max(c.segment_start(m.start), m.start - REACH)
         found = c.per_unit_of(text[seg_start:m.start], text[m.end:m.end + 3])
