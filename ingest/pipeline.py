@@ -225,6 +225,11 @@ def _inherit_metrics(doc: Document) -> None:
         prev = c
 
 
+def _normalised(original: str) -> str:
+    """A clause's original text as extraction sees it (normalised, without line breaks)."""
+    return normalize(original).text.replace("\n", "")
+
+
 def _share_trailing_caps(doc: Document) -> None:
     """'…0.03元补助；…0.01元补助。单家企业补助最高不超过300万元。': the cap after a sentence cut at
     its ；binds every part, and a part that only varies a condition keeps the threshold before it.
@@ -234,9 +239,10 @@ def _share_trailing_caps(doc: Document) -> None:
             continue
         if a.kind != "incentive" or b.kind != "incentive":
             continue
-        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b.text):
+        b_text = _normalised(b.text)  # the original may be traditional, full-width, …
+        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b_text):
             b.thresholds = list(a.thresholds)  # '…达500万美元以上，且运输到温州的…；未运输到温州的…'
-        tail = b.text[b.text.rfind("。", 0, len(b.text) - 1) + 1:]
+        tail = b_text[b_text.rfind("。", 0, len(b_text) - 1) + 1:]
         if not re.match(r"(?:单家|单个|每家)企业", tail):
             continue
         for amt in b.amounts:
@@ -266,7 +272,7 @@ def _attach_funding(doc: Document, norm: Normalized) -> None:
     for c in doc.clauses:
         if c.kind != "incentive":
             continue
-        if "属地政府承担" in c.text.replace(" ", ""):
+        if "属地政府承担" in _normalised(c.text):
             n += 1
             rule = FundingRule(f"{doc.id}/funding/{n}", "local", "具体补助金额由属地政府承担",
                                city_share=Decimal(0), local_share=Decimal(100), articles=[c.article],

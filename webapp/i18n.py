@@ -6,6 +6,7 @@ funding kinds) is translated here too, so every view says the same thing the sam
 """
 from __future__ import annotations
 
+from ingest import lexicon
 from ingest.model import UNKNOWN_CITY
 
 LANGS = ("zh", "en")
@@ -310,16 +311,24 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+LEXICON_FAMILY = {"tunit": "unit"}  # vocab prefixes named differently from their lexicon family
+
+
 def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
     """A clause-model value (instrument, per, metric, ...) in words; unknown values as they are.
 
-    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en")
-    ('每个独立站', 'galaxy')
+    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en"), vocab("metric", "other", "en")
+    ('每个独立站', 'galaxy', 'other metric')
     """
     if value is None:
         return ""
     key = f"{prefix}.{value}"
-    return t(key, lang) if key in LABELS else value
+    if key in LABELS:
+        return t(key, lang)
+    entry = lexicon.default().terms(LEXICON_FAMILY.get(prefix, prefix)).get(value)
+    if entry is not None and entry.zh and entry.en:  # a term the table lacks: the ontology's labels
+        return entry.zh if (lang or current()) == "zh" else entry.en
+    return value
 
 
 def city(name: str | None, lang: str | None = None) -> str:
