@@ -108,7 +108,9 @@ def read_place(norm: Normalized, number: str | None,
     issuer = None
     lines = _lines(norm)
     text = norm.text
-    for pos, line in lines[:TOP_LINES]:  # issuer line: 温州市人民政府办公室 (…关于…)
+    for pos, line in lines[:TOP_LINES]:  # issuer line: 温州市人民政府办公室 (…关于…), above the text
+        if re.search(r"[。：:]", line):
+            break  # the addressee or the first sentence: the head of the document is over
         if BANNER.search(line):
             continue
         hit = _issuer_at(line.strip())

@@ -59,7 +59,8 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
     structure = parse_structure(norm)
-    unstructured = not any(b.article.kind in ("item", "article") for b in structure.bodies)
+    unstructured = not any(b.article.kind in ("item", "article") and b.article.key != "preamble"
+                           for b in structure.bodies)
     if unstructured:
         structure = paragraphs(norm, structure)
     number = read_number(norm)
