@@ -16,9 +16,11 @@ from pathlib import Path
 
 from ingest import categories
 from ingest.clauses import split_provisions
+from ingest.context import OTHER
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
-from ingest.metadata import read_funding, read_number, read_title, read_validity
+from ingest.funding import read_funding
+from ingest.metadata import read_number, read_title, read_validity
 from ingest.model import Article, Clause, ClauseFields, Document, Evidence, FundingRule
 from ingest.normalize import Normalized, normalize
 from ingest.origin import is_draft, read_place
@@ -216,10 +218,11 @@ def _inherit_metrics(doc: Document) -> None:
     prev = None
     for c in doc.clauses:
         if prev is not None and prev.article_key == c.article_key:
-            known = {t.unit: t.metric for t in prev.thresholds if t.metric != "amount"}
+            known = {t.unit: t.metric for t in prev.thresholds if t.metric != OTHER}
             for t in c.thresholds:
-                if t.metric == "amount" and t.unit in known:
+                if t.metric == OTHER and t.unit in known:
                     t.metric = known[t.unit]
+                    c.unparsed = [u for u in c.unparsed if not u.endswith(t.text)]
         prev = c
 
 
