@@ -288,6 +288,23 @@ def test_upload_shows_the_review_and_its_warnings_before_adding(app, store, tmp_
     assert "未知" in text_of(at)
 
 
+def test_every_view_renders_documents_without_a_city_and_a_provincial_one(app, tmp_path, monkeypatch):
+    from policykg.build import build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "tests" / "origin", corpus)  # 浙政办发: a provincial document
+    (corpus / "excerpt-no-place.meta.yaml").unlink()  # so that its city is unknown
+    build(corpus, tmp_path / "store", ROOT)
+    monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "store"))
+    from webapp.views import VIEWS
+
+    for view in VIEWS:
+        at = app(view)
+        assert not at.error, (view, [e.value for e in at.error])
+    page = text_of(app("overview"))
+    assert "未知" in page and "浙江省" in page
+
+
 def test_neo4j_configured_but_down_shows_a_notice(app, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
