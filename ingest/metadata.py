@@ -16,6 +16,7 @@ NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号")
 TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策|指南|公告|通告)(?:（[^）]*）)?$")
 TITLE_PUNCT = re.compile(r"[。，；：:;,]")
+HEADED_NUMBER = re.compile(r"(?:人民政府|办公厅|办公室|局)文件([\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号)")
 TOP_LINES = 15
 INLINE_TITLES = (re.compile(r"关于印发[^。；：，《》]{2,80}?的通知(?:（[^）]*）)?"),
                  re.compile(r"关于[^。；：，《》]{2,80}?(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?"))
@@ -44,6 +45,9 @@ def read_number(norm: Normalized) -> str | None:
     True
     """
     m = NUMBER_LINE.search(norm.text)
+    if m:
+        return m.group(1)
+    m = HEADED_NUMBER.search(norm.text)  # 丽水市人民政府办公室文件丽政办发〔2021〕67号, wherever the page put it
     if m:
         return m.group(1)
     for m in NUMBER.finditer(norm.text[:300]):
@@ -83,17 +87,21 @@ def _inline_title(head: str) -> str | None:
     >>> _inline_title("济南市人民政府办公厅文件济政办发〔2024〕15号济南市人民政府办公厅关于印发济南市若干措施的通知各区：")
     '济南市人民政府办公厅关于印发济南市若干措施的通知'
     """
-    for pattern in INLINE_TITLES:
-        m = pattern.search(head)
-        if m is None or head[max(0, m.start() - 1):m.start()] == "《":
-            continue
-        before = head[max(0, m.start() - 24):m.start()]
-        for k in range(len(before)):
-            hit = issuer_at(before[k:])
-            if hit and hit[0] == before[k:]:
-                return before[k:] + m.group(0)
-        return m.group(0)
-    return None
+    found = []
+    for rank, pattern in enumerate(INLINE_TITLES):
+        for m in pattern.finditer(head):
+            if head.rfind("《", 0, m.start()) <= head.rfind("》", 0, m.start()):  # not a citation 《…》
+                found.append((m.start(), rank, m))
+                break
+    if not found:
+        return None
+    m = min(found, key=lambda f: (f[0], f[1]))[2]
+    before = head[max(0, m.start() - 24):m.start()].rstrip()
+    for k in range(len(before)):
+        hit = issuer_at(before[k:])
+        if hit and hit[0] == before[k:]:
+            return before[k:] + m.group(0)
+    return m.group(0)
 
 
 def read_validity(norm: Normalized) -> Validity:
