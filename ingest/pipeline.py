@@ -23,7 +23,7 @@ from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
 from ingest.model import Article, Clause, ClauseFields, Document, Evidence, FundingRule
 from ingest.normalize import Normalized, normalize
-from ingest.origin import is_draft, read_place
+from ingest.origin import is_draft, issuer_at, read_place
 from ingest.overrides import Overrides, apply, read_sidecar, set_place
 from ingest.read import Source, read_source
 from ingest.structure import Body, Structure, parse_structure
@@ -61,7 +61,8 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
     structure = parse_structure(norm)
-    unstructured = not any(b.article.kind in ("item", "article") for b in structure.bodies)
+    unstructured = not any(b.article.kind in ("item", "article") and b.article.key != "preamble"
+                           for b in structure.bodies)
     if unstructured:
         structure = paragraphs(norm, structure)
     number = read_number(norm)
@@ -69,6 +70,8 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     place, issuer, evidence = read_place(norm, number, title)
     if title is None:
         title = read_title(norm, issuer)
+    if issuer is None and title and issuer_at(title):
+        issuer = issuer_at(title)[0]  # 济南市人民政府办公厅关于印发…: the title names its issuer
     doc = Document(
         id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=None,
         number=number, title=title, issuer=issuer, validity=read_validity(norm),

@@ -26,7 +26,7 @@ def run(args) -> int:
     profile = load_profile(args.profile)
     docs = load_documents(store_of(args))
     if args.city:
-        known = sorted({d.city for d in docs})
+        known = sorted({d.city_shown for d in docs})
         wanted = [c.removesuffix("市") for c in args.city]
         unknown = [c for c in wanted if c not in known]
         if unknown:
