@@ -73,7 +73,9 @@ def count_limits(c: Clause) -> list[CountLimit]:
 def _amount_basis(a: Amount, c: Clause) -> str:
     if a.role == "per-unit" and a.unit:
         per_unit = _map("per-unit-basis")
-        return per_unit.get(a.unit, a.unit.split()[-1].rstrip("s"))
+        if a.unit in per_unit:
+            return per_unit[a.unit]
+        return "usd" if "USD" in a.unit else a.unit.split()[-1].rstrip("s")
     if a.per:
         return a.per
     words = (c.beneficiary or "") + " " + c.text[:c.text.find(a.text) if a.text in c.text else len(c.text)]

@@ -127,3 +127,29 @@ def test_conditions_as_fields(corpus_docs):
     wz = _clause(corpus_docs, "wenzhou-2022-60", "经营满")
     # 经营满6个月 = 0.5 year
     assert ("operating-time", Decimal("0.5"), "year") in {(r.kind, r.value, r.unit) for r in wz.requirements}
+
+
+def test_clauses_export_and_graph(built_store):
+    """`policykg clauses --format jsonl` and the RDF graph carry the payout model (issue 13's check)."""
+    import json
+    import subprocess
+    import sys
+
+    from graph.store import query
+
+    r = subprocess.run([sys.executable, "-m", "policykg.cli", "clauses", "--format", "jsonl", "--category",
+                        "independent-site", "--store", str(built_store)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    recs = {x["city"]: x for x in map(json.loads, r.stdout.splitlines()) if x["kind"] == "incentive"}
+    got = {city: (rec["instrument"], rec["max_per_enterprise_cny"], rec["ceiling_only"]) for city, rec in recs.items()}
+    assert got == {"杭州": ("ceiling", 2000000, True), "温州": ("proportional", 400000, False),
+                   "运城": ("fixed", 300000, False), "丽水": ("proportional", 500000, False),
+                   "台州": ("proportional", 1000000, False)}
+    assert recs["运城"]["count_limits"] == [{"count": 2, "unit": "site", "per": "enterprise",
+                                            "text": "单家企业申报独立站数量最多2个"}]
+    _, rows = query(built_store, """
+        PREFIX pkg: <https://w3id.org/policykg/ontology#>
+        SELECT ?max WHERE { ?c pkg:instrument <https://w3id.org/policykg/instrument/ceiling> ;
+            pkg:maxPerEnterprise ?max ; pkg:ceilingOnly true ; pkg:text ?t .
+            FILTER(CONTAINS(STR(?t), "独立站")) }""")
+    assert [Decimal(str(r[0])) for r in rows] == [Decimal(2000000)]
