@@ -78,7 +78,7 @@ def _amount_basis(a: Amount, c: Clause) -> str:
         return "usd" if "USD" in a.unit else a.unit.split()[-1].rstrip("s")
     if a.per:
         return a.per
-    words = (c.beneficiary or "") + " " + c.text[:c.text.find(a.text) if a.text in c.text else len(c.text)]
+    words = c.beneficiary or ""  # the beneficiary named by 给予<X> / 对…的<X>; else an enterprise
     best, pos = "enterprise", -1
     for word, slug in _map("beneficiary-basis").items():
         i = words.rfind(word)
