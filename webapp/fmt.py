@@ -54,6 +54,28 @@ def exact(value: Decimal | int | float | None, currency: str = "CNY") -> str:
     return ("US$" if currency == "USD" else "¥") + body
 
 
+def money_words(value: Decimal | int | float | None, lang: str | None = None, currency: str = "CNY") -> str:
+    """An amount in the language's words: 200万元 in Chinese, 'CNY 2 million (200万元)' in English.
+
+    >>> money_words(Decimal(2000000), "en"), money_words(Decimal(400000), "en"), money_words(Decimal(400000), "zh")
+    ('CNY 2 million (200万元)', 'CNY 400,000 (40万元)', '40万元')
+    >>> money_words(Decimal(5000000), "en", "USD")
+    'USD 5 million (500万美元)'
+    """
+    if value is None:
+        return ""
+    v = Decimal(str(value))
+    zh = wan(v, "美元" if currency == "USD" else "元")
+    if (lang or "zh") == "zh":
+        return zh
+    million = Decimal(1000000)
+    if abs(v) >= million:
+        body = f"{_plain(v / million)} million"
+    else:
+        body = f"{int(v):,}" if v == v.to_integral_value() else f"{v.normalize():,f}"
+    return f"{currency} {body} ({zh})"
+
+
 def money_html(value: Decimal | None, currency: str = "CNY") -> str:
     """20万元 with the exact figure as a tooltip."""
     if value is None:
