@@ -225,7 +225,7 @@ def test_export_comparison_csv_and_graph_files(app, store):
 
 
 def test_estimate_sample_profile_per_city(app):
-    at = app("estimate")
+    at = app("estimate", on="2024-06-01")  # 丽水, 杭州 and 运城 in force; 温州 ended, 台州 not yet
     page = text_of(at)
     for city in CITIES:
         assert city in page
@@ -234,8 +234,11 @@ def test_estimate_sample_profile_per_city(app):
     assert re.search(r"丽水 · 合计", page)
     item = re.search(r'title="lishui-2021-67/2/c3">二、</a>.*?</div>', html_of(at))
     assert item and "20万元" in item.group(0)
-    # hangzhou 一、（一）“给予不超过200万元的一次性资金扶持”: a bare upper bound, not computable
-    assert "upper bound only" in page
+    # hangzhou 一、（一）“给予不超过200万元的一次性资金扶持”: a ceiling, no certain amount: 最多 200万元 (issue 13)
+    item = re.search(r'title="hangzhou-2023-9/1.1/c4">一、（一）</a>.*?</div>', html_of(at))
+    assert item and "最多" in item.group(0) and "200万元" in item.group(0)
+    assert "按 2024-06-01 有效的政策测算" in html_of(at)
+    assert any("as_of: '2024-06-01'" in c.value for c in at.code)  # the profile used is shown
 
 
 def test_upload_adds_a_new_city_to_every_view(app, store, tmp_path, monkeypatch):
