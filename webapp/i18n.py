@@ -289,6 +289,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "draft.params": ("设置参数", "Set the parameters"),
     "draft.result": ("草案", "Draft"),
     "draft.download": ("下载 Markdown", "Download Markdown"),
+    "draft.group": ("同类口径", "Like-for-like group"),
+    "draft.other_groups": ("其他口径（不参与中位数）", "Other groups (not in the median)"),
     "draft.missing": ("起草需要 analysis/draft.py（尚未就绪）。", "Drafting needs analysis/draft.py (not there yet)."),
     # estimate
     "estimate.profile": ("企业情况", "Enterprise profile"),
