@@ -153,3 +153,33 @@ def test_clauses_export_and_graph(built_store):
             pkg:maxPerEnterprise ?max ; pkg:ceilingOnly true ; pkg:text ?t .
             FILTER(CONTAINS(STR(?t), "独立站")) }""")
     assert [Decimal(str(r[0])) for r in rows] == [Decimal(2000000)]
+
+
+def test_payout_curve_by_the_estimate_engine(corpus_docs):
+    """'At a spend of X yuan each city pays …' for an enterprise meeting every condition, two sites
+    with half the spend each (analysis.payout_curve), worked by hand:"""
+    from datetime import date
+
+    from analysis.payout_curve import curve
+
+    docs = list(corpus_docs.values())
+    spends = [Decimal(400000), Decimal(1000000), Decimal(6000000)]
+
+    def at(on):
+        return {c.city: (c.in_force, [int(x) for x in c.certain], [int(x) for x in c.up_to])
+                for c in curve(docs, "independent-site", on, spends)}
+
+    mid2024 = at(date(2024, 6, 1))
+    # 丽水 50% of the spend, 每年补助不超过50万元: 20万, 50万, 50万
+    assert mid2024["丽水"] == (True, [200000, 500000, 500000], [200000, 500000, 500000])
+    # 运城 15万 per new site, at most 2: 30万 whatever the spend
+    assert mid2024["运城"] == (True, [300000] * 3, [300000] * 3)
+    # 杭州 不超过200万元: nothing certain, up to 200万
+    assert mid2024["杭州"] == (True, [0, 0, 0], [2000000] * 3)
+    # 温州 (ended 2022-12-31) and 台州 (from 2025-01-01) pay nothing on 2024-06-01
+    assert mid2024["温州"][0] is False and mid2024["温州"][1] == [0, 0, 0]
+    assert mid2024["台州"][0] is False
+    # 温州 on 2022-10-01: 50% × 20万 per site = 10万 × 2; 50% × 50万 = 25万 -> cap 20万 × 2 = 40万
+    assert at(date(2022, 10, 1))["温州"][1] == [200000, 400000, 400000]
+    # 台州 on 2025-06-01: 20% of the spend, 最高不超过100万元: 8万, 20万, 120万 -> 100万
+    assert at(date(2025, 6, 1))["台州"][1] == [80000, 200000, 1000000]
