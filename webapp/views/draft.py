@@ -53,7 +53,8 @@ def ranges_html(record: dict, lang: str) -> str:
     and every precedent value."""
     esc = html.escape
     head = (f'<table class="pkg-matrix pkg-ranges"><thead><tr><th>{esc(t("draft.params", lang))}</th>'
-            f'<th>{esc(t("draft.group", lang))}</th><th>min</th><th>max</th><th>median</th>'
+            f'<th>{esc(t("draft.group", lang))}</th><th>{esc(t("draft.min", lang))}</th>'
+            f'<th>{esc(t("draft.max", lang))}</th><th>{esc(t("draft.median", lang))}</th>'
             f'<th>{esc(t("draft.result", lang))}</th><th>{esc(t("draft.other_groups", lang))}</th>'
             f'<th>{esc(t("compare.source", lang))}</th></tr></thead><tbody>')
     rows = []
@@ -74,9 +75,9 @@ def ranges_html(record: dict, lang: str) -> str:
             f'target="_self" title="{esc(o["sentence"])}">{esc(city_name(o["city"], lang))} {esc(o["article"])}</a>: '
             f'<span lang="zh">{esc(o["display"])}</span>' for o in p["observations"])
         used = show(p["value"], p["unit"]) if p["in_draft"] else "—"
-        rows.append(f'<tr data-param="{esc(name)}"><th>{esc(p["label"])}</th><td lang="zh">{esc(own)}</td>'
+        rows.append(f'<tr data-param="{esc(name)}"><th>{esc(t("param." + name, lang))}</th><td lang="zh">{esc(own)}</td>'
                     f'<td>{show(p["min"])}</td><td>{show(p["max"])}</td><td>{show(p["median"])}</td>'
-                    f'<td>{used} <span style="color:#777;font-size:.8rem">{esc(p["chosen_by"])}</span></td>'
+                    f'<td>{used} <span style="color:#777;font-size:.8rem">{esc(vocab("chosen", p["chosen_by"], lang))}</span></td>'
                     f'<td style="font-size:.8rem" lang="zh">{others or "—"}</td><td style="font-size:.85rem">{obs}</td></tr>')
     return head + "".join(rows) + "</tbody></table>"
 
