@@ -112,7 +112,7 @@ def test_compare_deep_link_shows_every_city_side_by_side(app):
     assert "20万元 每个独立站" in wz and "50% × 独立站建设及运维实际投入经费" in wz
     assert "出口额 ≥ 200万美元" in wz and "属地政府全额承担" in wz and "已失效" in wz
     ls = section(page, "丽水")
-    assert "50万元 每年" in ls and "交易额 ≥ 500万元" in ls and "现行有效" in ls
+    assert "50万元 每家企业 每年" in ls and "交易额 ≥ 500万元" in ls and "现行有效" in ls  # every amount says what it is per
     tz = section(page, "台州")
     assert "20% × 企业投资额" in tz and "100万元" in tz and "尚未生效" in tz  # 自2025年1月1日起施行
     yc = section(page, "运城")

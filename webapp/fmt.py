@@ -117,10 +117,13 @@ def amount_text(a: dict, lang: str | None = None) -> str:
     parts = [wan(a["value"])]
     if a.get("unit"):
         parts.append(vocab("unit", a["unit"], lang))
-    if a.get("per"):
-        parts.append(vocab("per", a["per"], lang))
-    if a.get("per_year"):
+    per = a.get("per") or (a.get("basis") if not a.get("unit") else None)  # every amount says what it is per
+    if per:
+        parts.append(vocab("per", per, lang))
+    if a.get("per_year") or a.get("period") == "yearly":
         parts.append(t("per.year", lang))
+    elif a.get("period") == "term":
+        parts.append(t("period.term", lang))
     if a.get("qualifier"):
         parts.append(f"（{a['qualifier']}）")
     return " ".join(p for p in parts if p)
