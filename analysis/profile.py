@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,7 @@ class Profile:
     cities: list[str] | None = None
     usd_cny_rate: Decimal = DEFAULT_USD_CNY_RATE
     usd_cny_rate_given: bool = False
+    as_of: date | None = None  # the date the estimate is for; None: today
     exports_usd: Decimal | None = None
     exports_cny: Decimal | None = None
     turnover_cny: Decimal | None = None
@@ -167,6 +169,7 @@ _SCHEMAS: dict[type, dict[str, tuple[str, bool]]] = {
     Parcels: {"postal_increase": ("count", False), "express": ("count", False)},
     Profile: {
         "name": ("str", False), "cities": ("strlist", False), "usd_cny_rate": ("number", False),
+        "as_of": ("date", False),
         "exports_usd": ("money", False), "exports_cny": ("money", False), "turnover_cny": ("money", False),
         "new_to_cross_border": ("bool", False), "service_exports_usd": ("money", False),
         "service_trade_reported": ("bool", False), "independent_sites": ("list:Site", False),
@@ -186,6 +189,8 @@ _CLASSES = {c.__name__: c for c in _SCHEMAS}
 DESCRIPTIONS = {
     "name": "a name for the enterprise, shown in the output",
     "cities": "only these cities (default: every city in the store)",
+    "as_of": "the date the estimate is for, YYYY-MM-DD (default today; the CLI's --as-of overrides it): "
+             "a policy not in force on that date pays nothing",
     "usd_cny_rate": f"CNY per USD for USD thresholds and USD-based amounts (default {DEFAULT_USD_CNY_RATE}, "
                     "stated as an assumption in the output)",
     "exports_usd": "a year's cross-border e-commerce exports in USD (give this or exports_cny)",
@@ -300,6 +305,13 @@ def _value(kind: str, value: Any, where: str) -> Any:
         if not isinstance(value, (str, int)):
             raise PolicyKGError(f"{where}: expected text, got {value!r}")
         return str(value)
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise PolicyKGError(f"{where}: expected a date YYYY-MM-DD, got {value!r}") from None
     if kind == "strlist":
         if isinstance(value, str):
             value = [value]

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ingest import categories
+from ingest import categories, payout
 from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
@@ -117,6 +117,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     _share_trailing_caps(doc)
     _attach_agencies(doc)
     _attach_funding(doc, norm)
+    payout.apply(doc)
     doc.stacking = [r for c in doc.clauses if c.kind == "general" for r in c.stacking]
     doc.references = _unique_refs(doc)
     doc.uncovered = _uncovered(doc, norm)

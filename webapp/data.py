@@ -161,7 +161,7 @@ def marks(c: Clause, original: str | None) -> list[tuple[int, int, str]]:
 
 def amount_dict(a: Amount) -> dict:
     return {"value": a.value, "role": a.role, "per": a.per, "per_year": a.per_year, "unit": a.unit,
-            "qualifier": a.qualifier}
+            "qualifier": a.qualifier, "basis": a.basis, "period": a.period}
 
 
 def threshold_dict(th) -> dict:

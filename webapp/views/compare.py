@@ -1,7 +1,8 @@
 """Compare: pick a category and see every city side by side with its incentives in it (instrument,
 rate, cap and what it is per, thresholds, one-time or yearly, bonuses, funding split, validity on
 a chosen date, article), each with its source sentence, numbers highlighted, and a link to that
-clause in the document view; plus a chart of the caps in yuan. Deep link:
+clause in the document view; below them the like-for-like measures of webapp.views.payout_chart
+(the most per enterprise per year, and the payout curve on the chosen date). Deep link:
 ?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t, vocab
 from webapp.state import Ctx
+from webapp.views import payout_chart
 from webapp.views.common import badge, category_label, category_picker, comparison, date_picker, link
 
 KEY = "compare_category"
@@ -36,7 +38,7 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("compare.heading", category=label))
     st.caption(t("compare.cities", n=len(blocks), k=with_items))
     st.html(cards_html(blocks, ctx.lang))
-    chart(blocks, ctx.lang)
+    payout_chart.render(ctx, category, on)
 
 
 def _row(label: str, value: str) -> str:
@@ -105,56 +107,3 @@ def cards_html(blocks: list[dict], lang: str) -> str:
         out.append("</section>")
     out.append("</div>")
     return "".join(out)
-
-
-def chart_rows(blocks: list[dict], lang: str) -> list[dict]:
-    """One bar per cap or award amount, in yuan."""
-    rows = []
-    for b in blocks:
-        slot = 0
-        for it in b["items"]:
-            amounts = it["caps"] + it["awards"] + [x["amount"] for x in it["tiers"]]
-            for a in amounts:
-                slot += 1
-                rows.append({"slot": slot, "city": city_name(b["city"], lang), "article": it["article"],
-                             "yuan": float(a["value"]), "amount": fmt.amount_text(a, lang),
-                             "exact": fmt.exact(a["value"]),
-                             "short": fmt.wan(a["value"]),
-                             "bar": f'{it["article"]} {fmt.amount_text(a, lang)}'})
-    return rows
-
-
-def chart_spec(blocks: list[dict], lang: str) -> dict | None:
-    """A Vega-Lite bar chart of the caps and awards per city, written as a plain spec (no Altair
-    validation on every rerun); cities with nothing keep their place on the axis."""
-    rows = chart_rows(blocks, lang)
-    if not rows:
-        return None
-    cities = [city_name(b["city"], lang) for b in blocks]
-    return {
-        "data": {"values": rows},
-        "height": 280,
-        "encoding": {
-            "x": {"field": "city", "type": "nominal", "sort": cities, "scale": {"domain": cities}, "title": None,
-                  "axis": {"labelAngle": 0, "labelFontSize": 13}},
-            "xOffset": {"field": "slot", "type": "ordinal"},
-            "y": {"field": "yuan", "type": "quantitative", "title": t("field.yuan", lang), "axis": {"format": "~s"}},
-            "color": {"field": "article", "type": "nominal", "legend": None, "scale": {"scheme": "tableau10"}},
-            "tooltip": [{"field": "city", "title": t("field.city", lang)},
-                        {"field": "article", "title": t("field.article", lang)},
-                        {"field": "amount", "title": t("field.cap", lang)},
-                        {"field": "exact", "title": t("field.yuan", lang)}],
-        },
-        "layer": [{"mark": {"type": "bar"}},
-                  {"mark": {"type": "text", "dy": -6, "fontSize": 11, "color": "#333"},
-                   "encoding": {"text": {"field": "short", "type": "nominal"}}}],
-    }
-
-
-def chart(blocks: list[dict], lang: str) -> None:
-    st.markdown(f"**{t('compare.chart', lang)}**")
-    spec = chart_spec(blocks, lang)
-    if spec is None:
-        st.caption(t("compare.chart_empty", lang))
-        return
-    st.vega_lite_chart(spec, width="stretch")
