@@ -75,11 +75,10 @@ def param_input(p, ctx: Ctx, key: str):
 
 
 def run_sparql(store, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import check_sparql_readonly
+    from graph.guard import readonly_sparql
     from graph.store import query
 
-    check_sparql_readonly(text)
-    columns, rows = query(store, text, timeout_s=timeout_s, limit=limit + 1)
+    columns, rows = query(store, readonly_sparql(text), timeout_s=timeout_s, limit=limit + 1)
     return columns, rows[:limit], len(rows) > limit
 
 
