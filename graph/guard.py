@@ -234,7 +234,6 @@ READ_PROCEDURES = (
     "db.index.fulltext.queryNodes",
     "db.index.fulltext.queryRelationships",
     "db.index.vector.queryNodes",
-    "dbms.components",
 )
 _READ_PROCEDURES_LOWER = frozenset(name.lower() for name in READ_PROCEDURES)
 
@@ -395,3 +394,69 @@ def _check_call(tokens, index: int, refuse) -> None:
             tokens[index][2],
             f" (procedure not on the read-only list: {', '.join(READ_PROCEDURES)})",
         )
+
+
+# Plan operators (Neo4j 5 Cypher manual, "Operators") that only read: scans, seeks, expands,
+# joins, filters, projections, aggregation, ordering, paging, and the read-only SHOW commands.
+# Anything else (Create, Merge, SetProperty, Delete, Foreach, LoadCSV, TransactionApply,
+# AdministrationCommand, ShowSettings, ShowUsers, ...) is refused, and so is an operator this list
+# does not know yet: the list errs on the side of refusing.
+READ_OPERATORS = frozenset("""
+    AllNodesScan Anti AntiConditionalApply AntiSemiApply Apply Argument ArgumentTracker
+    AssertSameNode AssertSameRelationship AssertingMultiNodeIndexSeek BFSPruningVarLengthExpand(All)
+    BFSPruningVarLengthExpand(Into) CacheProperties CartesianProduct ConditionalApply
+    DirectedAllRelationshipsScan DirectedRelationshipByElementIdSeek DirectedRelationshipByIdSeek
+    DirectedRelationshipIndexContainsScan DirectedRelationshipIndexEndsWithScan DirectedRelationshipIndexScan
+    DirectedRelationshipIndexSeek DirectedRelationshipIndexSeekByRange DirectedRelationshipTypeScan
+    DirectedUnionRelationshipTypesScan Distinct Eager EagerAggregation EmptyResult EmptyRow ExhaustiveLimit
+    Expand(All) Expand(Into) Filter IntersectionNodeByLabelsScan LetAntiSemiApply LetSelectOrAntiSemiApply
+    LetSelectOrSemiApply LetSemiApply Limit MultiNodeIndexSeek NodeByElementIdSeek NodeByIdSeek NodeByLabelScan
+    NodeCountFromCountStore NodeHashJoin NodeIndexContainsScan NodeIndexEndsWithScan NodeIndexScan NodeIndexSeek
+    NodeIndexSeekByRange NodeLeftOuterHashJoin NodeRightOuterHashJoin NodeUniqueIndexSeek
+    NodeUniqueIndexSeekByRange NullifyMetadata Optional OptionalExpand(All) OptionalExpand(Into)
+    OrderedAggregation OrderedDistinct PartialSort PartialTop ProcedureCall ProduceResults ProjectEndpoints
+    Projection RelationshipCountFromCountStore Repeat(Trail) Repeat(Walk) RollUpApply SelectOrAntiSemiApply
+    SelectOrSemiApply SemiApply ShortestPath ShowConstraints ShowFunctions ShowIndexes ShowProcedures Skip Sort
+    StatefulShortestPath(All) StatefulShortestPath(Into) SubtractionNodeByLabelsScan Top TriadicBuild
+    TriadicFilter TriadicSelection UndirectedAllRelationshipsScan UndirectedRelationshipByElementIdSeek
+    UndirectedRelationshipByIdSeek UndirectedRelationshipIndexContainsScan
+    UndirectedRelationshipIndexEndsWithScan UndirectedRelationshipIndexScan UndirectedRelationshipIndexSeek
+    UndirectedRelationshipIndexSeekByRange UndirectedRelationshipTypeScan UndirectedUnionRelationshipTypesScan
+    Union UnionNodeByLabelsScan Unwind ValueHashJoin VarLengthExpand(All) VarLengthExpand(Into)
+    VarLengthExpand(Pruning)
+""".split())
+
+
+def plan_operators(plan: dict) -> list[tuple[str, str]]:
+    """(operator, details) of every operator in a Neo4j plan (the driver's `summary.plan`), the
+    operator without its "@database" suffix.
+
+    >>> plan_operators({"operatorType": "ProduceResults@neo4j", "args": {"Details": "row"},
+    ...                 "children": [{"operatorType": "LoadCSV@neo4j", "args": {"Details": "row"}}]})
+    [('ProduceResults', 'row'), ('LoadCSV', 'row')]
+    """
+    out = [(str(plan.get("operatorType", "")).split("@")[0], str(plan.get("args", {}).get("Details", "")))]
+    for child in plan.get("children", []):
+        out += plan_operators(child)
+    return out
+
+
+def check_cypher_plan(plan: dict) -> None:
+    """Raise PolicyKGError unless every operator of the plan Neo4j made for a query (EXPLAIN) only
+    reads, and every procedure it calls is on `READ_PROCEDURES`.
+
+    >>> check_cypher_plan({"operatorType": "ProduceResults@neo4j", "children": [
+    ...     {"operatorType": "ProcedureCall@neo4j", "args": {"Details": "dbms.listConfig() :: (name :: STRING)"}}]})
+    Traceback (most recent call last):
+    ...
+    policykg.errors.PolicyKGError: Cypher procedure dbms.listConfig is not allowed here: only db.labels, db.relationshipTypes, db.propertyKeys, db.schema.visualization, db.schema.nodeTypeProperties, db.schema.relTypeProperties, db.info, db.ping, db.index.fulltext.queryNodes, db.index.fulltext.queryRelationships, db.index.vector.queryNodes
+    """
+    for operator, details in plan_operators(plan):
+        if operator not in READ_OPERATORS:
+            what = {"LoadCSV": "LOAD CSV", "AdministrationCommand": "administration"}.get(operator, "writes")
+            raise PolicyKGError(f"Cypher {what} not allowed here: Neo4j plans the query with {operator}, which "
+                                f"is not a read-only operation; {_CYPHER_HINT}")
+        if operator == "ProcedureCall":
+            name = details.split("(", 1)[0].strip()
+            if name.lower() not in _READ_PROCEDURES_LOWER:
+                raise PolicyKGError(f"Cypher procedure {name} is not allowed here: only {', '.join(READ_PROCEDURES)}")

@@ -172,6 +172,7 @@ CYPHER_REFUSED = [
     ("CALL db.clearQueryCaches()", "CALL db.clearQueryCaches"),
     ("CALL dbms.security.createUser('eve', 'pw', false)", "CALL dbms.security.createUser"),
     ("CALL dbms.killQuery('query-1')", "CALL dbms.killQuery"),
+    ("CALL dbms.components() YIELD name", "CALL dbms.components"),  # no dbms.* at all: it lists the server
     ("CALL gds.pageRank.write('g', {writeProperty: 'rank'})", "CALL gds.pageRank.write"),
     ("CREATE INDEX clause_amount FOR (n:Clause) ON (n.amount)", "CREATE"),
     ("CREATE CONSTRAINT FOR (p:Policy) REQUIRE p.id IS UNIQUE", "CREATE"),
@@ -240,7 +241,7 @@ CYPHER_ALLOWED = [
     "CALL db.relationshipTypes",
     "CALL db.propertyKeys()",
     "CALL db.schema.visualization()",
-    "CALL dbms.components() YIELD name, versions",
+    "CALL db.ping() YIELD success",
     "CALL db.index.fulltext.queryNodes('clauseText', '补助') YIELD node RETURN node",
     "CALL { MATCH (n:Policy) RETURN n } RETURN n.title",
     "MATCH (p:Policy) CALL (p) { MATCH (p)-[:HAS]->(c) RETURN count(c) AS k } RETURN p, k",
