@@ -505,7 +505,7 @@ def run_named(name: str, params: dict[str, str] | None = None, backend: str = "r
     `params` are the raw --param values; `limit` caps the rows fetched (a safety net: a capped
     result is cut before sorting, so it is not comparable across backends).
     """
-    from graph.guard import check_cypher_readonly, check_sparql_readonly
+    from graph.guard import check_cypher_readonly, readonly_sparql
 
     if backend not in BACKENDS:
         raise PolicyKGError(f"unknown backend {backend!r}: use rdf or neo4j")
@@ -518,8 +518,7 @@ def run_named(name: str, params: dict[str, str] | None = None, backend: str = "r
         from graph.store import query
         from policykg.config import default_store
 
-        text = sparql_with_values(q.sparql, bound)
-        check_sparql_readonly(text)
+        text = readonly_sparql(sparql_with_values(q.sparql, bound))
         columns, rows = query(store or default_store(), text, timeout_s=timeout_s, limit=limit)
     else:
         from graph.neo4j import run_read, settings_from

@@ -1136,12 +1136,17 @@ def plain(value):
 
 
 def run_read(settings: dict, cypher: str, params: dict | None = None, timeout_s: float | None = 30.0,
-             limit: int | None = None) -> tuple[list[str], list[tuple], bool]:
-    """Run one query in a READ transaction; returns (columns, rows, truncated at `limit`)."""
+             limit: int | None = None, plan_check=None) -> tuple[list[str], list[tuple], bool]:
+    """Run one query in a READ transaction; returns (columns, rows, truncated at `limit`).
+
+    With `plan_check` (graph.guard.check_cypher_plan for a user's query), the server first plans the
+    query (EXPLAIN, in the same transaction) and `plan_check(plan)` may refuse it before it runs."""
     import neo4j
 
     @neo4j.unit_of_work(timeout=timeout_s)
     def work(tx):
+        if plan_check is not None:
+            plan_check(tx.run("EXPLAIN " + cypher, params or {}).consume().plan)
         result = tx.run(cypher, params or {})
         columns = list(result.keys())
         rows, truncated = [], False

@@ -288,7 +288,8 @@ def query(store_dir: Path | str, sparql: str, timeout_s: float | None = None,
                 rows = [tuple(ox_value(x) for x in t) for t in triples]
                 outcome["value"] = (["subject", "predicate", "object"], rows)
         except BaseException as exc:  # handed to the caller's thread
-            outcome["error"] = exc
+            # without its frames: they hold pyoxigraph's results, which may only be freed on this thread
+            outcome["error"] = exc.with_traceback(None)
 
     if timeout_s is None:
         run()

@@ -1,7 +1,9 @@
 """Query console: SPARQL on the embedded store, and Cypher on Neo4j when NEO4J_URI is set and the
 server answers. The named queries of queries/ are offered as examples with their parameters.
-Read-only: graph.guard refuses updates and write clauses with a one-line reason before anything
-runs; every query has a time limit and a row limit.
+Read-only: graph.guard refuses updates, write clauses and anything that reaches another host with a
+one-line reason before anything runs (SPARQL: on the escape-decoded text that is then run; Cypher:
+on the plan Neo4j makes for it, then run in a READ transaction); every query has a time limit and a
+row limit.
 """
 from __future__ import annotations
 
@@ -75,20 +77,20 @@ def param_input(p, ctx: Ctx, key: str):
 
 
 def run_sparql(store, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import check_sparql_readonly
+    from graph.guard import readonly_sparql
     from graph.store import query
 
-    check_sparql_readonly(text)
-    columns, rows = query(store, text, timeout_s=timeout_s, limit=limit + 1)
+    columns, rows = query(store, readonly_sparql(text), timeout_s=timeout_s, limit=limit + 1)
     return columns, rows[:limit], len(rows) > limit
 
 
 def run_cypher(text: str, params: dict, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import check_cypher_readonly
+    from graph.guard import check_cypher_plan, check_cypher_readonly
     from graph.neo4j import run_read
 
     check_cypher_readonly(text)
-    return run_read(config.neo4j_settings(), text, params, timeout_s=timeout_s, limit=limit)
+    return run_read(config.neo4j_settings(), text, params, timeout_s=timeout_s, limit=limit,
+                    plan_check=check_cypher_plan)
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:
