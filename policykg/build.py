@@ -1,10 +1,12 @@
 """Build a store from a corpus folder: ingest every file, make the RDF graph, validate it
-with SHACL, and write everything to a staging folder that replaces the store atomically.
+with SHACL, and write everything to a new generation that replaces the store's content at once.
 
-A store folder holds:
+A store folder holds (each a link into its current generation, see policykg.storedir):
   documents.json  the clause models (ingest.model), the input of analyses and exports
   oxigraph/       the RDF graph in an embedded Oxigraph store (graph.store)
   texts/          the text extracted from PDF, DOCX and HTML inputs (provenance offsets)
+Build, ingest and remove hold the store's write lock, so a second writer waits or fails with
+"store busy (pid N)" and no document is lost.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.model import Document, from_json, to_json
+from policykg import storedir
 from policykg.errors import PolicyKGError, ValidationFailed
 
 DOCUMENTS = "documents.json"
@@ -110,25 +113,45 @@ def build(corpus: Path, store: Path, root: Path, progress: bool = False) -> Buil
     validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
     try:
         docs, extracted = ingest_folder(corpus, root, progress)
-        return write(docs, extracted, store, t0, progress, validator)
+        with storedir.writing(store):
+            return write(docs, extracted, store, t0, progress, validator)
     finally:
         if validator:
             validator.close()
 
 
-def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()) -> BuildReport:
-    """Add (or replace, by document id) files in an existing store, or remove documents by id."""
-    from ingest.pipeline import doc_id_for, ingest_file
+def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = (),
+           replace: bool = False) -> BuildReport:
+    """Add files to an existing store, or remove documents by id, holding the write lock.
 
+    A file replaces a stored document of the same id or 文号 only when both are of the same
+    city; a document of another city is replaced only with `replace` (else PolicyKGError).
+    """
     t0 = time.perf_counter()
     validator = Validator()
     try:
-        return _update(store, root, add, remove, t0, validator)
+        with storedir.writing(store):
+            return _update(store, root, add, remove, t0, validator, replace)
     finally:
         validator.close()
 
 
-def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator) -> BuildReport:
+def replaced_by(doc: Document, docs) -> list[Document]:
+    """The stored documents `doc` would replace: those with its id or its 文号."""
+    return [d for d in docs if d.id == doc.id or (doc.number and d.number == doc.number)]
+
+
+def refuse_other_city(doc: Document, old: list[Document], source: str) -> None:
+    """PolicyKGError when `doc` would replace a document of another city (see `update`)."""
+    other = [d for d in old if d.city != doc.city]
+    if other:
+        names = ", ".join(f"{d.city} {d.number or d.id} ({d.id})" for d in other)
+        raise PolicyKGError(f"{source}: this {doc.city or 'unknown city'} document ({doc.number or doc.id}) would "
+                            f"replace {names}: check its 文号, or add --replace to replace it")
+
+
+def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator,
+            replace: bool = False) -> BuildReport:
     from ingest.pipeline import doc_id_for, ingest_file
 
     docs = {d.id: d for d in load_documents(store)}
@@ -152,26 +175,30 @@ def _update(store: Path, root: Path, add, remove, t0: float, validator: Validato
             doc.file = f"texts/{doc.id}.txt"
         else:
             extracted.pop(doc_id_for(path), None)
-        for old in [d.id for d in docs.values() if doc.number and d.number == doc.number]:
-            docs.pop(old)  # the same document (same 文号) from another file replaces it
-            extracted.pop(old, None)
+        old = replaced_by(doc, docs.values())
+        if not replace:
+            refuse_other_city(doc, old, str(path))
+        for d in old:
+            docs.pop(d.id)  # the same document (same id or 文号) replaces it
+            extracted.pop(d.id, None)
         docs[doc.id] = doc
     return write(list(docs.values()), extracted, store, t0, validator=validator)
 
 
 def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float,
           progress: bool = False, validator: Validator | None = None) -> BuildReport:
-    """Graph and validate batch by batch, then swap the new store in; the old one stays on any
-    failure (a violation included). Memory holds one batch's graph at a time."""
+    """Graph and validate batch by batch into a new generation, then publish it; the old one
+    stays on any failure (a violation included). Memory holds one batch's graph at a time.
+    Call with the store's write lock held (storedir.writing)."""
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 
     report = summarise(docs)
-    store = store.resolve()
-    store.parent.mkdir(parents=True, exist_ok=True)
-    staging = store.parent / f".{store.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    store = Path(os.path.abspath(store))
+    try:
+        staging = storedir.new_generation(store)
+    except OSError as exc:
+        raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}") from exc
     try:
         cited = citations(docs)
         batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
@@ -209,17 +236,23 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
             raise
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+        (staging / "texts").mkdir()
         if extracted:
-            (staging / "texts").mkdir()
             for doc_id, text in extracted.items():
                 (staging / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         if verdict is not None:  # the staging folder is complete; it replaces the store only if valid
             report.conforms, messages = verdict(graph)
             _check(report.conforms, messages)
             report.messages += messages
-        swap_in(staging, store)
-    finally:
+        storedir.publish(store, staging)
+    except OSError as exc:  # a full disk, a folder that cannot be written
         shutil.rmtree(staging, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}{where}; "
+                            f"the store is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -322,15 +355,6 @@ def _check(conforms: bool, messages: list[str]) -> None:
     if not conforms:
         raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; store left unchanged:\n"
                                + "\n".join(messages[:20]))
-
-
-def swap_in(staging: Path, store: Path) -> None:
-    """Replace `store` by `staging` with renames, so a reader never sees a half store."""
-    old = store.parent / f".{store.name}.old-{os.getpid()}"
-    if store.exists():
-        os.rename(store, old)
-    os.rename(staging, store)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def summarise(docs: list[Document]) -> BuildReport:
