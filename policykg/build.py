@@ -23,6 +23,7 @@ from typing import Callable
 from ingest.model import Document, from_json, to_json
 from policykg import storedir
 from policykg.errors import PolicyKGError, ValidationFailed
+from policykg.lifetime import end_with_parent
 
 DOCUMENTS = "documents.json"
 
@@ -272,7 +273,7 @@ class Validator:
         if "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             self.conn, child_end = ctx.Pipe()
-            self.child = ctx.Process(target=_validator_main, args=(child_end,), daemon=True)
+            self.child = ctx.Process(target=_validator_main, args=(child_end, os.getpid()), daemon=True)
             self.child.start()
             child_end.close()
 
@@ -319,8 +320,10 @@ class Validator:
             self.child = None
 
 
-def _validator_main(conn) -> None:
-    """The child of Validator: warm up, wait for (docs, cited), send (conforms, messages)."""
+def _validator_main(conn, parent_pid: int) -> None:
+    """The child of Validator: warm up, wait for (docs, cited), send (conforms, messages).
+    It ends with its parent, even one killed with kill -9."""
+    end_with_parent(parent_pid)
     try:
         import pyshacl  # noqa: F401 - imported now, while the parent ingests
 

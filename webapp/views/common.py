@@ -1,8 +1,10 @@
 """Pieces several views share: the category picker, cached comparisons, links between views, the
-status badge, and the page's stylesheet (no external fonts or files)."""
+status badge, the page's stylesheet (no external fonts or files), and `plain` for any text a user
+or a document supplies that goes into an element Streamlit renders as Markdown."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -11,6 +13,22 @@ import streamlit as st
 from webapp import data
 from webapp.i18n import current, t
 from webapp.state import Ctx, _corpus, synced, to_url
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&=\"'^%@/])")
+
+
+def plain(text: object) -> str:
+    r"""Text that Streamlit's Markdown shows as written: every character that Markdown, its HTML,
+    links, images, emoji shortcodes, colours or LaTeX could read is backslash-escaped, and line
+    breaks are kept. For st.error, st.info, st.warning, st.success, st.caption and labels.
+
+    >>> plain("![x](http://127.0.0.1:8000/b.png)")
+    '\\!\\[x\\]\\(http\\:\\/\\/127\\.0\\.0\\.1\\:8000\\/b\\.png\\)'
+    >>> plain("温政办〔2022〕60号 *粗体*")
+    '温政办〔2022〕60号 \\*粗体\\*'
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
 
 CSS = """
 <style>

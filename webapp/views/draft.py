@@ -16,7 +16,7 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t
 from webapp.state import Ctx, _corpus, synced, to_url
-from webapp.views.common import category_picker, link
+from webapp.views.common import category_picker, link, plain
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -80,7 +80,7 @@ def render(ctx: Ctx) -> None:
         record = make_draft(ctx.stamp, str(ctx.store), category, like, json.dumps(settings, ensure_ascii=False,
                                                                                     sort_keys=True))
     except PolicyKGError as exc:
-        st.warning(str(exc))
+        st.warning(plain(str(exc)))
         return
     st.subheader(t("draft.result"))
     st.html(f'<div class="pkg-src" lang="zh" style="font-size:1.05rem">{fmt.highlight(record["text"], [])}</div>')
@@ -89,4 +89,4 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("draft.ranges"))
     st.html(ranges_html(record, ctx.lang))
     with st.container(border=True):
-        st.markdown(record["markdown"])
+        st.code(record["markdown"], language="markdown", wrap_lines=True)  # shown as written, never rendered
