@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from analysis.profile import MAX_AMOUNT
 from ingest.categories import scheme, with_broader
 from ingest.model import Clause, Document
 from policykg.errors import PolicyKGError
@@ -301,12 +302,16 @@ def parse_settings(items: list[str] | dict | None) -> dict[str, Decimal | bool]:
             if text.endswith(suffix):
                 text, scale = text[:-len(suffix)], Decimal(mult)
                 break
+        shown = str(v) if len(str(v)) <= 40 else f"{str(v)[:40]}…"
         try:
-            value = Decimal(text) * scale
+            number = Decimal(text)
         except InvalidOperation:
-            raise PolicyKGError(f"--set {k}={v}: expected a number (e.g. 300000, 30万, 50%)") from None
-        if value < 0 or ((k in ("rate", "city_share")) and value > 100):
-            raise PolicyKGError(f"--set {k}={v}: out of range")
+            raise PolicyKGError(f"--set {k}={shown}: expected a number (e.g. 300000, 30万, 50%)") from None
+        if not number.is_finite() or number.copy_abs() > MAX_AMOUNT:  # NaN, Infinity, 1e999999999: before any arithmetic
+            raise PolicyKGError(f"--set {k}={shown}: expected a finite number of at most {MAX_AMOUNT:f}")
+        value = number * scale
+        if value < 0 or value > MAX_AMOUNT or ((k in ("rate", "city_share")) and value > 100):
+            raise PolicyKGError(f"--set {k}={shown}: out of range")
         out[k] = value
     return out
 

@@ -14,18 +14,18 @@ from webapp import data
 from webapp.i18n import current, t
 from webapp.state import Ctx, _corpus, synced, to_url
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&=\"'^%@/])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>!#|~$&])")
 
 
 def plain(text: object) -> str:
-    r"""Text that Streamlit's Markdown shows as written: every character that Markdown, its HTML,
-    links, images, emoji shortcodes, colours or LaTeX could read is backslash-escaped, and line
-    breaks are kept. For st.error, st.info, st.warning, st.success, st.caption and labels.
+    r"""Text that Streamlit's Markdown shows as written: the characters that make links, images,
+    HTML, emphasis, code, tables, strike-through and LaTeX are backslash-escaped, and line breaks
+    are kept. For st.error, st.info, st.warning, st.success, st.caption and labels.
 
-    >>> plain("![x](http://127.0.0.1:8000/b.png)")
-    '\\!\\[x\\]\\(http\\:\\/\\/127\\.0\\.0\\.1\\:8000\\/b\\.png\\)'
-    >>> plain("温政办〔2022〕60号 *粗体*")
-    '温政办〔2022〕60号 \\*粗体\\*'
+    >>> plain("![x](http://127.0.0.1:8000/b.png) <img src=x>")
+    '\\!\\[x\\](http://127.0.0.1:8000/b.png) \\<img src=x\\>'
+    >>> plain("温政办〔2022〕60号 *粗体* $x$")
+    '温政办〔2022〕60号 \\*粗体\\* \\$x\\$'
     """
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
