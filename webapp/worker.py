@@ -93,7 +93,7 @@ def run(fn: Callable, *args: Any, timeout_s: float, what: str, status=None) -> A
     ctx = _ctx()
     limit_mb = memory_mb()
     parent_end, child_end = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(child_end, limit_mb * 1024 * 1024, fn, args), daemon=True)
+    child = ctx.Process(target=_child, args=(child_end, limit_mb * 1024 * 1024, fn, args))
     started = time.monotonic()
     child.start()
     child_end.close()

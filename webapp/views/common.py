@@ -30,6 +30,24 @@ def plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
+_LINKS = [(re.compile(r"\\"), r"\\\\"), (re.compile(r"!"), r"\\!"), (re.compile(r"\[(?!\^\w+\])"), r"\\["),
+          (re.compile(r"<"), r"\\<"), (re.compile(r"(?i)\b(https?|ftp|file|mailto):"), r"\1\\:"),
+          (re.compile(r"(?i)\bwww\."), r"www\\."), (re.compile(r"@"), r"\\@")]
+
+
+def inert_markdown(text: str) -> str:
+    r"""Markdown made by the app (headings, tables, emphasis, footnotes [^1]) around text from
+    documents, with everything that could load or link elsewhere made literal: images, links,
+    reference definitions, autolinks, bare URLs and e-mail addresses, HTML.
+
+    >>> inert_markdown("原文 ![x](http://127.0.0.1:9/b.png) [y](http://h/) 上限[^1]")
+    '原文 \\!\\[x](http\\://127.0.0.1:9/b.png) \\[y](http\\://h/) 上限[^1]'
+    """
+    for pattern, repl in _LINKS:
+        text = pattern.sub(repl, text)
+    return text
+
+
 CSS = """
 <style>
 .pkg-grid{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(215px,1fr);gap:10px;align-items:start;overflow-x:auto;padding-bottom:6px}

@@ -16,7 +16,7 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t
 from webapp.state import Ctx, _corpus, synced, to_url
-from webapp.views.common import category_picker, link, plain
+from webapp.views.common import category_picker, inert_markdown, link, plain
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -89,4 +89,4 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("draft.ranges"))
     st.html(ranges_html(record, ctx.lang))
     with st.container(border=True):
-        st.code(record["markdown"], language="markdown", wrap_lines=True)  # shown as written, never rendered
+        st.markdown(inert_markdown(record["markdown"]))
