@@ -123,6 +123,7 @@ def current(store: Path) -> Path | None:
 def publish(store: Path, gen: Path) -> None:
     """Make `gen` the current generation by one rename of the `current` link; then remove the
     generations before it. Call with the lock held."""
+    _retire(store, CURRENT)
     tmp = store / f".{CURRENT}-{uuid.uuid4().hex[:12]}"
     os.symlink(os.path.relpath(gen, store), tmp)
     os.replace(tmp, store / CURRENT)
@@ -137,13 +138,20 @@ def _link_entry(store: Path, name: str) -> None:
     path, target = store / name, os.path.join(CURRENT, name)
     if path.is_symlink() and os.readlink(path) == target:
         return
+    _retire(store, name)
+    tmp = store / f".{name}-{uuid.uuid4().hex[:12]}"
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _retire(store: Path, name: str) -> None:
+    """Move a real file or folder STORE/name (an older layout, or a store copied without its
+    links) into a retired generation, which `clean` removes."""
+    path = store / name
     if path.exists() and not path.is_symlink():
         retired = store / GENERATIONS / f"retired-{uuid.uuid4().hex[:12]}"
         retired.mkdir(parents=True, exist_ok=True)
         os.rename(path, retired / name)
-    tmp = store / f".{name}-{uuid.uuid4().hex[:12]}"
-    os.symlink(target, tmp)
-    os.replace(tmp, path)
 
 
 def clean(store: Path) -> None:
