@@ -56,6 +56,7 @@ def settle_and_check(listener) -> None:
 
 
 def test_a_deep_link_view_name_is_shown_as_text(browser, app, listener):
+    listener.paths.clear()
     name = f"![x]({listener.url}/view.png)"
     text = open_and_wait(browser, f"{app.url}/?view={urllib.parse.quote(name, safe='')}", ["没有名为"])
     assert name in text  # shown as written
@@ -73,6 +74,7 @@ PAGES = {
 
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_a_documents_markdown_loads_nothing(browser, app, listener, page):
+    listener.paths.clear()
     query, texts = PAGES[page]
     text = open_and_wait(browser, f"{app.url}/{query}", texts)
     if page in ("draft", "document"):
