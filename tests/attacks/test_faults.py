@@ -157,3 +157,24 @@ def test_kill_9_while_writing_leaves_the_store_and_the_next_writer_cleans_up(sto
     r = cli("remove", "--store", str(store), "yuncheng-2024-10")
     assert r.returncode == 0, r.stderr
     assert len(list((store / ".generations").iterdir())) == 1, "the killed build's generation was not removed"
+
+
+def test_named_queries_take_a_store_url(built_store):
+    """`policykg named NAME --store http://…` runs on the endpoint (the real Fuseki of
+    `make fuseki-start` on $FUSEKI_PORT), with the same rows as on the folder store."""
+    import socket
+
+    from graph.remote import push
+    from graph.store import load_graph
+
+    port = int(os.environ.get("FUSEKI_PORT", "3030"))
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=3).close()
+    except OSError:
+        pytest.fail(f"Fuseki is not running on 127.0.0.1:{port}: run `make fuseki-start`", pytrace=False)
+    url = f"http://127.0.0.1:{port}/policykg"
+    push(load_graph(built_store), url)
+    args = ["named", "compare-category", "--param", "category=independent-site", "--format", "json"]
+    local, remote = cli(*args, "--store", str(built_store)), cli(*args, "--store", url)
+    assert remote.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout) != []
