@@ -59,8 +59,8 @@ def test_a_deep_link_view_name_is_shown_as_text(browser, app, listener):
     listener.paths.clear()
     name = f"![x]({listener.url}/view.png)"
     text = open_and_wait(browser, f"{app.url}/?view={urllib.parse.quote(name, safe='')}", ["没有名为"])
-    assert name in text  # shown as written
     settle_and_check(listener)
+    assert name in text  # shown as written
 
 
 # each page shows the hostile document's clauses; the text that must be on it, from the data file
@@ -77,6 +77,6 @@ def test_a_documents_markdown_loads_nothing(browser, app, listener, page):
     listener.paths.clear()
     query, texts = PAGES[page]
     text = open_and_wait(browser, f"{app.url}/{query}", texts)
-    if page in ("draft", "document"):
-        assert f"({listener.url}/clause.png)" in text or f"{listener.url}/clause.png" in text.replace("\\", "")
     settle_and_check(listener)
+    if page in ("draft", "document"):  # the clause's Markdown is shown as written
+        assert f"![i]({listener.url}/clause.png)" in text
