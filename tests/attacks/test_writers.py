@@ -133,3 +133,23 @@ def test_leftovers_of_a_killed_writer_are_removed_by_the_next(store, tmp_path):
     assert not old_staging.exists()
     assert len(list((store / ".generations").iterdir())) == 1
     assert "运城" not in cities_in_graph(store)
+
+
+def test_the_app_asks_before_another_citys_document_is_replaced(store, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("POLICYKG_STORE", str(store))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    text = (UNSEEN / "ningbo-2024-5.txt").read_text("utf-8").replace("甬政办发〔2024〕5号", "温政办〔2022〕60号")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["view"] = "upload"
+    at.run()
+    at.file_uploader[0].upload("ningbo-impostor.txt", text.encode("utf-8"), "text/plain").run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "温州" in warning and "温政办〔2022〕60号" in warning and "wenzhou-2022-60" in warning
+    assert not [b for b in at.button if b.key == "upload_add"], "no add button before the confirmation"
+    at.checkbox[0].check().run()
+    at.button(key="upload_add").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "温州" not in cities_in_documents(store) and "宁波" in cities_in_documents(store)
