@@ -129,6 +129,7 @@ def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()
     city; a document of another city is replaced only with `replace` (else PolicyKGError).
     """
     t0 = time.perf_counter()
+    _documents_path(store)  # a missing store is reported before anything is locked or made
     validator = Validator()
     try:
         with storedir.writing(store):
@@ -370,13 +371,18 @@ def summarise(docs: list[Document]) -> BuildReport:
     return r
 
 
-def load_documents(store: Path) -> list[Document]:
-    """The clause models of a built store."""
+def _documents_path(store: Path) -> Path:
     if not isinstance(store, Path):
         raise PolicyKGError(f"{store} is a SPARQL endpoint: this command needs a local store folder (--store DIR)")
     path = store / DOCUMENTS
     if not path.exists():
         raise PolicyKGError(f"no store at {store}: run `policykg build` first")
+    return path
+
+
+def load_documents(store: Path) -> list[Document]:
+    """The clause models of a built store."""
+    path = _documents_path(store)
     try:
         return [from_json(d) for d in json.loads(path.read_text(encoding="utf-8"))]
     except (ValueError, KeyError, TypeError) as exc:

@@ -67,7 +67,8 @@ def lock_file(store: Path) -> Path:
 @contextmanager
 def writing(store: Path, wait_s: float | None = None,
             notify: Callable[[str], None] = _stderr) -> Iterator[Path]:
-    """Hold the store's write lock for the block; yields the store folder (made if missing).
+    """Hold the store's write lock for the block; yields the store folder (its parent is made if
+    missing; the folder itself by the first generation).
 
     A busy store is waited for up to `wait_s` seconds (default: `lock_wait_s()`), with one
     `notify` message naming the holder's pid; then PolicyKGError "store busy (pid N)".
@@ -75,7 +76,7 @@ def writing(store: Path, wait_s: float | None = None,
     store = Path(os.path.abspath(store))
     wait_s = lock_wait_s() if wait_s is None else wait_s
     try:
-        store.mkdir(parents=True, exist_ok=True)
+        store.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_file(store), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}") from exc
