@@ -6,6 +6,8 @@ funding kinds) is translated here too, so every view says the same thing the sam
 """
 from __future__ import annotations
 
+from ingest.model import UNKNOWN_CITY
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -328,12 +330,17 @@ def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
     return t(key, lang) if key in LABELS else value
 
 
-def city(name: str, lang: str | None = None) -> str:
-    """A city as shown: 温州 in Chinese, '温州 Wenzhou' in English (Chinese only when unknown).
+def city(name: str | None, lang: str | None = None) -> str:
+    """A city as shown: 温州 in Chinese, '温州 Wenzhou' in English (Chinese only when unknown);
+    a document whose city could not be read (None) is shown as 未知 / unknown.
 
-    >>> city("温州", "en"), city("温州", "zh"), city("宁波", "en")
-    ('温州 Wenzhou', '温州', '宁波')
+    >>> city("温州", "en"), city("温州", "zh"), city("宁波", "en"), city(None, "zh"), city(None, "en")
+    ('温州 Wenzhou', '温州', '宁波', '未知', '未知 unknown')
     """
+    if name is None:
+        name = UNKNOWN_CITY
+    if name == UNKNOWN_CITY and (lang or current()) == "en":
+        return f"{name} unknown"
     if (lang or current()) == "en" and name in CITY_EN:
         return f"{name} {CITY_EN[name]}"
     return name
