@@ -515,11 +515,15 @@ def run_named(name: str, params: dict[str, str] | None = None, backend: str = "r
     cut = next((b.cypher for n, b in values.items() if kinds[n] == "limit"), None)
     bound = {n: b for n, b in values.items() if kinds[n] != "limit"}
     if backend == "rdf":
+        from graph.remote import RemoteStore, is_remote
         from graph.store import query
         from policykg.config import default_store
 
         text = readonly_sparql(sparql_with_values(q.sparql, bound))
-        columns, rows = query(store or default_store(), text, timeout_s=timeout_s, limit=limit)
+        if is_remote(store):  # --store http://HOST:PORT/DATASET, as every other query command takes
+            columns, rows = RemoteStore(str(store), timeout_s=timeout_s).query(text, limit=limit)
+        else:
+            columns, rows = query(store or default_store(), text, timeout_s=timeout_s, limit=limit)
     else:
         from graph.neo4j import run_read, settings_from
 

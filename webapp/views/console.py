@@ -3,7 +3,8 @@ server answers. The named queries of queries/ are offered as examples with their
 Read-only: graph.guard refuses updates, write clauses and anything that reaches another host with a
 one-line reason before anything runs (SPARQL: on the escape-decoded text that is then run; Cypher:
 on the plan Neo4j makes for it, then run in a READ transaction); every query has a time limit and a
-row limit.
+row limit, and runs in a worker process
+that is killed at the limit or when the page is stopped (webapp.worker).
 """
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ import io
 
 import streamlit as st
 
-from policykg import config
 from policykg.errors import PolicyKGError
+from webapp import tasks, worker
 from webapp.i18n import t
 from webapp.state import Ctx, Timer
+from webapp.views.common import plain
 
 TIMEOUT_S = 10.0
 MAX_TIMEOUT_S = 30.0
 ROW_LIMIT = 500
 MAX_ROW_LIMIT = 5000
+GRACE_S = 2.0  # past the query's own time limit, the worker process is killed
 
 DEFAULT_SPARQL = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX cat: <https://w3id.org/policykg/category/>
@@ -76,21 +79,21 @@ def param_input(p, ctx: Ctx, key: str):
     return text or None
 
 
-def run_sparql(store, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import readonly_sparql
-    from graph.store import query
-
-    columns, rows = query(store, readonly_sparql(text), timeout_s=timeout_s, limit=limit + 1)
-    return columns, rows[:limit], len(rows) > limit
-
-
-def run_cypher(text: str, params: dict, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import check_cypher_plan, check_cypher_readonly
-    from graph.neo4j import run_read
-
-    check_cypher_readonly(text)
-    return run_read(config.neo4j_settings(), text, params, timeout_s=timeout_s, limit=limit,
-                    plan_check=check_cypher_plan)
+def run_query(ctx: Ctx, example, example_text: str, params: dict, backend: str, text: str, timeout_s: float,
+              limit: int) -> tuple[list[str], list[tuple], bool]:
+    """The query in a worker process (webapp.worker), killed at the time limit plus a grace
+    second or when the user stops the page: a named query with its parameters bound as values,
+    or the text as written."""
+    status = st.empty()
+    grace = timeout_s + GRACE_S
+    if example is not None and text.strip() == example_text:
+        return worker.run(tasks.named, example.name, params, backend, ctx.store, timeout_s, limit,
+                          timeout_s=grace, what=t("console.running"), status=status)
+    if backend == "sparql":
+        return worker.run(tasks.sparql, ctx.store, text, timeout_s, limit,
+                          timeout_s=grace, what=t("console.running"), status=status)
+    return worker.run(tasks.cypher, text, {}, timeout_s, limit, timeout_s=grace, what=t("console.running"),
+                      status=status)
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:
@@ -114,7 +117,7 @@ def render(ctx: Ctx) -> None:
 
     examples, broken = named_queries()
     if broken:
-        st.error(broken)
+        st.error(plain(broken))
     names = [""] + sorted(examples)
 
     def title(n: str) -> str:
@@ -144,26 +147,11 @@ def render(ctx: Ctx) -> None:
         return
     try:
         with Timer() as timer:
-            if example is not None and text.strip() == example_text:
-                columns, rows, truncated = run_named(ctx, example, params, backend, timeout_s, limit)
-            elif backend == "sparql":
-                columns, rows, truncated = run_sparql(ctx.store, text, timeout_s, limit)
-            else:
-                columns, rows, truncated = run_cypher(text, {}, timeout_s, limit)
+            columns, rows, truncated = run_query(ctx, example, example_text, params, backend, text, timeout_s, limit)
     except PolicyKGError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     show(columns, rows, truncated, limit, timer.ms)
-
-
-def run_named(ctx: Ctx, example, params: dict, backend: str, timeout_s: float, limit: int):
-    """A named query through graph.named_queries, which binds the parameters as values (no pasting)."""
-    from graph.named_queries import run_named as run
-
-    columns, rows = run(example.name, params, backend="rdf" if backend == "sparql" else "neo4j", store=ctx.store,
-                        neo4j_settings=config.neo4j_settings() if backend == "cypher" else None,
-                        timeout_s=timeout_s, limit=limit + 1)
-    return columns, rows[:limit], len(rows) > limit
 
 
 def show(columns: list[str], rows: list[tuple], truncated: bool, limit: int, ms: int) -> None:
