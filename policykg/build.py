@@ -8,6 +8,7 @@ A store folder holds:
 """
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -163,6 +164,8 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
           progress: bool = False, validator: Validator | None = None) -> BuildReport:
     """Graph and validate batch by batch, then swap the new store in; the old one stays on any
     failure (a violation included). Memory holds one batch's graph at a time."""
+    from graph.digest import materialise
+    from graph.pg_rows import write_rows
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 
@@ -202,11 +205,13 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
                             bar.update(n)
             if bar:
                 bar.close()
+            derived = materialise(writer, docs)
             report.triples = len(writer)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
+        write_rows(staging, None if graph is None else itertools.chain(graph, derived))
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
         if extracted:
