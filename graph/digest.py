@@ -131,20 +131,20 @@ def clause_lists(clause: Clause, rules: dict[str, FundingRule]) -> dict[str, str
 # the structured graph and tests/test_parity.py the two backends against each other.
 
 
-def _sort_text(value) -> tuple:
+def sort_text(value) -> tuple:
     """The named queries' order of a text value: missing first, then by code point."""
     return (value is not None, value or "")
 
 
 def clause_order(docs: list[Document]) -> dict[tuple[str, str], int]:
     """Rank of every clause by (city, document number, clause id), by (document id, clause id)."""
-    keys = sorted(((_sort_text(d.city), _sort_text(d.number), c.id, d.id) for d in docs for c in d.clauses))
+    keys = sorted(((sort_text(d.city), sort_text(d.number), c.id, d.id) for d in docs for c in d.clauses))
     return {(doc_id, clause_id): i for i, (_, _, clause_id, doc_id) in enumerate(keys)}
 
 
 def rule_order(docs: list[Document]) -> dict[tuple[str, str], int]:
     """Rank of every funding rule by (city, document number, rule id), by (document id, rule id)."""
-    keys = sorted(((_sort_text(d.city), _sort_text(d.number), r.id, d.id) for d in docs for r in d.funding_rules))
+    keys = sorted(((sort_text(d.city), sort_text(d.number), r.id, d.id) for d in docs for r in d.funding_rules))
     return {(doc_id, rule_id): i for i, (_, _, rule_id, doc_id) in enumerate(keys)}
 
 

@@ -78,6 +78,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.chart_empty": ("此类别没有金额上限可画。", "No caps in this category to chart."),
     "compare.source": ("原文", "Source"),
     "compare.open": ("在文件中查看", "see it in the document"),
+    "compare.page": ("第 {a}–{b} 条，共 {n} 条", "cards {a}-{b} of {n}"),
+    "compare.pages": ("翻页", "Page"),
     "compare.cities": ("{n} 个城市中有 {k} 个在此类别有扶持条款。", "{k} of {n} cities have an incentive in this category."),
     "field.article": ("条款", "Article"),
     "field.instrument": ("方式", "Instrument"),

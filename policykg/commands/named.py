@@ -83,7 +83,7 @@ def run_named_args(args, name: str) -> int:
     page = run_page(name, parse_params(args.param), args.backend, store_of(args), settings, timeout_s=args.timeout)
     sys.stdout.write(render(page.columns, page.rows, args.format))
     if page.total is not None:  # on stderr, so that the output stays the rows only
-        more = page.offset + len(page.rows) < page.total
+        more = page.rows and page.offset + len(page.rows) < page.total
         sys.stderr.write(page.summary() + (f" (next page: --param offset={page.offset + len(page.rows)})" if more else "")
                          + "\n")
     return 0
