@@ -80,6 +80,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.open": ("在文件中查看", "see it in the document"),
     "compare.page": ("第 {a}–{b} 条，共 {n} 条", "cards {a}-{b} of {n}"),
     "compare.pages": ("翻页", "Page"),
+    "console.next": ("下一页", "Next page"),
     "compare.cities": ("{n} 个城市中有 {k} 个在此类别有扶持条款。", "{k} of {n} cities have an incentive in this category."),
     "field.article": ("条款", "Article"),
     "field.instrument": ("方式", "Instrument"),
