@@ -10,6 +10,7 @@ Build, ingest and remove hold the store's write lock, so a second writer waits o
 """
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -268,6 +269,8 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
     """Graph and validate batch by batch into a new generation, then publish it; the old one
     stays on any failure (a violation included). Memory holds one batch's graph at a time.
     Call with the store's write lock held (storedir.writing)."""
+    from graph.digest import materialise
+    from graph.pg_rows import write_rows
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 
@@ -307,11 +310,13 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
                             bar.update(n)
             if bar:
                 bar.close()
+            derived = materialise(writer, docs)
             report.triples = len(writer)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
+        write_rows(staging, None if graph is None else itertools.chain(graph, derived))
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
         (staging / "texts").mkdir()

@@ -368,6 +368,22 @@ def test_console_named_query_with_parameters(app):
     assert sorted(df["city"]) == sorted(CITIES)
 
 
+def test_console_pages_through_a_named_query(app):
+    at = app("console")
+    at.selectbox(key="console_example").select("coverage-matrix").run()
+    assert at.selectbox(key="console_p_coverage-matrix_city").value == ""  # optional: left out, every city
+    at.number_input(key="console_p_coverage-matrix_limit").set_value(50).run()
+    at.button(key="console_run").click().run()
+    assert not at.error, [e.value for e in at.error]
+    first = at.dataframe[0].value
+    # 5 cities x 29 categories of ontology/categories.ttl = 145 cells, 50 a page
+    assert len(first) == 50 and any("rows 1-50 of 145" in c.value for c in at.caption)
+    at.button(key="console_next_page").click().run()
+    second = at.dataframe[0].value
+    assert len(second) == 50 and any("rows 51-100 of 145" in c.value for c in at.caption)
+    assert list(second["city"])[0] >= list(first["city"])[-1]  # the next rows, in order
+
+
 def test_console_cypher_on_neo4j_read_only(app, monkeypatch):
     from policykg.config import neo4j_settings
 

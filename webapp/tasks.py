@@ -56,12 +56,9 @@ def cypher(text: str, params: dict, timeout_s: float, limit: int) -> tuple[list[
                     plan_check=check_cypher_plan)
 
 
-def named(name: str, params: dict, backend: str, store: Path, timeout_s: float,
-          limit: int) -> tuple[list[str], list[tuple], bool]:
-    """A named query of queries/ with its parameters bound as values: (columns, rows, whether cut)."""
-    from graph.named_queries import run_named
+def named_page(name: str, params: dict, backend: str, store: Path, timeout_s: float):
+    """A page of a named query of queries/ with its parameters bound as values (graph.named_queries.Page)."""
+    from graph.named_queries import run_page
 
-    columns, rows = run_named(name, params, backend="rdf" if backend == "sparql" else "neo4j", store=store,
-                              neo4j_settings=config.neo4j_settings() if backend == "cypher" else None,
-                              timeout_s=timeout_s, limit=limit + 1)
-    return columns, rows[:limit], len(rows) > limit
+    return run_page(name, params, backend="rdf" if backend == "sparql" else "neo4j", store=store,
+                    neo4j_settings=config.neo4j_settings() if backend == "cypher" else None, timeout_s=timeout_s)

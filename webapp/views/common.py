@@ -167,6 +167,13 @@ def date_picker(key: str, label: str, param: str = "on") -> date:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def comparison_page(stamp: str, store: str, category: str, on: date, kinds: tuple[str, ...],
+                    offset: int) -> tuple[list[dict], int, int]:
+    """data.comparison_page (one page of cards, the total, the cities with any), cached likewise."""
+    return data.comparison_page(_corpus(stamp, store), category, on, kinds, offset)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def comparison(stamp: str, store: str, category: str, on: date, kinds: tuple[str, ...]) -> list[dict]:
     """data.comparison, cached per store version, category, date and clause kinds."""
     return data.comparison(_corpus(stamp, store), category, on, kinds)

@@ -62,16 +62,18 @@ def param_input(p, ctx: Ctx, key: str):
 
         n = counts(ctx.stamp, str(ctx.store))
         slugs = sorted(scheme(), key=lambda s: (-n.get(s, 0), s))
-        default = p.default if p.default in slugs else "independent-site"
+        default = p.default if p.default in slugs else ("independent-site" if p.required else "")
+        slugs = slugs if p.required else [""] + slugs  # an optional one may be left out
         return st.selectbox(label, slugs, index=slugs.index(default), key=key,
-                            format_func=lambda s: category_option(s, n))
+                            format_func=lambda s: category_option(s, n) if s else "—") or None
     if p.type == "city":
-        cities = ctx.corpus.cities
-        return st.selectbox(label, cities, index=cities.index(p.default) if p.default in cities else 0, key=key)
+        cities = ctx.corpus.cities if p.required else [""] + ctx.corpus.cities
+        return st.selectbox(label, cities, index=cities.index(p.default) if p.default in cities else 0, key=key,
+                            format_func=lambda c: c or "—") or None
     if p.type == "date":
         value = date.fromisoformat(p.default) if p.default else date.today()
         return st.date_input(label, value=value, key=key).isoformat()
-    if p.type in ("int", "limit"):
+    if p.type in ("int", "limit", "offset"):
         value = int(p.default) if p.default not in (None, "") else None
         got = st.number_input(label, min_value=0, value=value, step=1, key=key)
         return None if got is None else str(int(got))
@@ -79,21 +81,20 @@ def param_input(p, ctx: Ctx, key: str):
     return text or None
 
 
-def run_query(ctx: Ctx, example, example_text: str, params: dict, backend: str, text: str, timeout_s: float,
-              limit: int) -> tuple[list[str], list[tuple], bool]:
-    """The query in a worker process (webapp.worker), killed at the time limit plus a grace
-    second or when the user stops the page: a named query with its parameters bound as values,
-    or the text as written."""
-    status = st.empty()
-    grace = timeout_s + GRACE_S
-    if example is not None and text.strip() == example_text:
-        return worker.run(tasks.named, example.name, params, backend, ctx.store, timeout_s, limit,
-                          timeout_s=grace, what=t("console.running"), status=status)
-    if backend == "sparql":
-        return worker.run(tasks.sparql, ctx.store, text, timeout_s, limit,
-                          timeout_s=grace, what=t("console.running"), status=status)
-    return worker.run(tasks.cypher, text, {}, timeout_s, limit, timeout_s=grace, what=t("console.running"),
-                      status=status)
+def run_query(ctx: Ctx, backend: str, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
+    """The query as written, in a worker process (webapp.worker) killed at the time limit plus a
+    grace second or when the user stops the page."""
+    task = (tasks.sparql, ctx.store) if backend == "sparql" else (tasks.cypher,)
+    args = (*task[1:], text) if backend == "sparql" else (text, {})
+    return worker.run(task[0], *args, timeout_s, limit, timeout_s=timeout_s + GRACE_S, what=t("console.running"),
+                      status=st.empty())
+
+
+def run_named(ctx: Ctx, example, params: dict, backend: str, timeout_s: float):
+    """A named query's page (graph.named_queries.run_page binds the parameters as values, no
+    pasting), in a worker process like every console query."""
+    return worker.run(tasks.named_page, example.name, params, backend, ctx.store, timeout_s,
+                      timeout_s=timeout_s + GRACE_S, what=t("console.running"), status=st.empty())
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:
@@ -143,15 +144,34 @@ def render(ctx: Ctx) -> None:
     timeout_s = c1.number_input(t("console.timeout"), 1.0, MAX_TIMEOUT_S, TIMEOUT_S, step=1.0, key="console_timeout")
     limit = int(c2.number_input(t("console.rowlimit"), 1, MAX_ROW_LIMIT, ROW_LIMIT, step=100, key="console_limit"))
     c3.caption(t("console.limits", timeout=f"{timeout_s:g}", limit=limit))
-    if not st.button(t("console.run"), type="primary", key="console_run"):
+    clicked = st.button(t("console.run"), type="primary", key="console_run")
+    if not (clicked or st.session_state.pop("console_next", False)):
         return
+    page = None
     try:
         with Timer() as timer:
-            columns, rows, truncated = run_query(ctx, example, example_text, params, backend, text, timeout_s, limit)
+            if example is not None and text.strip() == example_text:
+                page = run_named(ctx, example, params, backend, timeout_s)
+                columns, rows, truncated = page.columns, page.rows, False
+            else:
+                columns, rows, truncated = run_query(ctx, backend, text, timeout_s, limit)
     except PolicyKGError as exc:
         st.error(plain(str(exc)))
         return
     show(columns, rows, truncated, limit, timer.ms)
+    if page is not None and page.total is not None:
+        st.caption(page.summary())
+        offset = next((p.name for p in example.params if p.type == "offset"), None)
+        end = page.offset + len(page.rows)
+        if offset and page.rows and end < page.total:
+            st.button(t("console.next"), key="console_next_page", on_click=_next_page,
+                      args=(f"console_p_{example.name}_{offset}", end))
+
+
+def _next_page(key: str, offset: int) -> None:
+    """The offset widget moved to the next page, and the query run again."""
+    st.session_state[key] = offset
+    st.session_state["console_next"] = True
 
 
 def show(columns: list[str], rows: list[tuple], truncated: bool, limit: int, ms: int) -> None:
