@@ -96,6 +96,12 @@ def funding_iri(doc_id: str, rule_id: str) -> URIRef:
     return ID[f"doc/{segment(doc_id)}/funding/{path(local)}"]
 
 
+def citations(docs) -> dict[str, URIRef]:
+    """Document numbers (normalised) to IRIs of clause models (ingest.model.Document), so that a
+    citation of a stored document links to it."""
+    return {normalize_number(d.number): doc_iri(d.id) for d in docs if d.number}
+
+
 def division_iri(doc_id: str, article_key: str) -> URIRef:
     return ID[f"division/{segment(doc_id)}/{segment(article_key)}"]
 

@@ -23,7 +23,7 @@ COMPARISONS = {">=": PKG.atLeast, ">": PKG.moreThan, "<=": PKG.atMost, "<": PKG.
 # what a clause model's amount role is, as an ontology class
 AMOUNT_CLASSES = {
     "award": PKG.Award, "cap": PKG.Cap, "per-unit": PKG.PerUnitAmount, "bonus": PKG.BonusAmount,
-    "tier": PKG.TierAmount,
+    "tier": PKG.TierAmount, "pool": PKG.Pool,
 }
 
 # the kinds of term a clause model holds, and the class (or scheme) whose members they are
