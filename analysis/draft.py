@@ -493,7 +493,7 @@ def _markdown(d: Draft, frags, pairs, mc: Clause) -> str:
                 notes[name] = len(notes) + 1
             if text:
                 body.append(f"[^{notes[name]}]")
-    lines = [f"# 起草条款：{d.category_zh}（{d.category}）", ""]
+    lines = [f"# 起草条款：{d.category_zh}", ""]
     lines.append(f"参照 Model precedent: {d.model.city} {d.model.document or ''} {d.model.article} "
                  f"(`{d.model.clause_id}`), instrument {d.model.instrument}"
                  + (f"; reference city {d.like}" if d.like else ""))
