@@ -179,9 +179,9 @@ def cited_titles(docs: list[Document], cited: dict) -> dict[str, str]:
                 node = ID[f"cited/{segment(number)}"] if number else ID[f"cited/title/{segment(ref.title or '')}"]
                 if ref.title:
                     titles.setdefault(str(node), set()).add(ref.title)
-            elif own.get(str(node)):
-                titles.setdefault(str(node), set()).add(own[str(node)])
-    return {node: joined(items) for node, items in titles.items() if items}
+            elif title := own.get(str(node)):
+                titles.setdefault(str(node), set()).add(title)
+    return {node: text for node, items in titles.items() if (text := joined(items))}
 
 
 def materialised_triples(docs: list[Document]):
@@ -214,12 +214,12 @@ def materialised_triples(docs: list[Document]):
             yield rule, PKG.sortKey, Literal(rules[(d.id, r.id)])
             if city is not None:
                 yield rule, PKG.cityName, city
-    for node, text in cited_titles(docs, citations(docs)).items():
-        yield URIRef(node), PKG.titleList, Literal(text)
-    for rank, (city, slug, count, cap) in enumerate(coverage_cells(docs)):
-        cell = ID[f"coverage/{segment(city)}/{segment(slug)}"]
+    for cited, text in cited_titles(docs, citations(docs)).items():
+        yield URIRef(cited), PKG.titleList, Literal(text)
+    for rank, (cell_city, slug, count, cap) in enumerate(coverage_cells(docs)):
+        cell = ID[f"coverage/{segment(cell_city)}/{segment(slug)}"]
         yield cell, RDF.type, PKG.CoverageCell
-        yield cell, PKG.cityName, Literal(city)
+        yield cell, PKG.cityName, Literal(cell_city)
         yield cell, PKG.cellCategory, category_iri(slug)
         yield cell, PKG.incentiveCount, Literal(count, datatype=XSD.integer)
         if cap is not None:

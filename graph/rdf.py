@@ -125,7 +125,7 @@ class _DocumentBuilder:
             add((node, ELI.id_local, Literal(doc.number)))
         if doc.title:
             add((node, ELI.title, _zh(doc.title)))
-        if self.city is not None:
+        if self.city is not None and doc.city:
             add((node, PKG.city, self.city))
             add((self.city, RDF.type, SCHEMA.City))
             add((self.city, RDFS.label, Literal(doc.city, lang=_lang(doc.city))))
@@ -138,8 +138,8 @@ class _DocumentBuilder:
         self.validity(doc.validity)
         for rule in doc.funding_rules:
             add((node, PKG.fundingRule, self.funding_rule(rule)))
-        for i, rule in enumerate(doc.stacking):
-            add((node, PKG.stacking, self.stacking(URIRef(f"{node}/stacking/{i}"), rule)))
+        for i, stacking in enumerate(doc.stacking):
+            add((node, PKG.stacking, self.stacking(URIRef(f"{node}/stacking/{i}"), stacking)))
         for ref in doc.references:
             add((node, ELI.cites, self.reference(ref)))
         for article in doc.articles:
@@ -263,9 +263,9 @@ class _DocumentBuilder:
         for text in clause.unparsed:
             add((node, PKG.unparsed, _zh(text)))
         if clause.kind == "incentive":
-            for name, text in clause_lists(clause, self.rules).items():
-                if text:
-                    add((node, PKG[f"{name}List"], Literal(text)))
+            for name, listed in clause_lists(clause, self.rules).items():
+                if listed:
+                    add((node, PKG[f"{name}List"], Literal(listed)))
 
     def payout(self, node: URIRef, clause: Clause) -> None:
         """The payout model of ingest.payout: maximum per enterprise, ceiling, counts, requirements."""

@@ -79,11 +79,11 @@ def _results(report: Graph) -> tuple[list[str], int]:
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        text = report.value(result, SH.resultMessage)
+        message = report.value(result, SH.resultMessage)
         if severity == SH.Violation:
             violations += 1
-        if text is None:
-            text = f"does not conform to {_show(report.value(result, SH.sourceShape))}"
+        text = message if message is not None else \
+            f"does not conform to {_show(report.value(result, SH.sourceShape))}"
         name = compact(str(severity)).removeprefix("sh:")
         if report.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent \
                 and isinstance(value, URIRef):

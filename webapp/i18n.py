@@ -155,6 +155,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.measure": ("措施", "measure"),
     "kind.target": ("目标", "target"),
     "kind.general": ("一般规定", "general"),
+    "per.year": ("每年", "per year"),
     "per.m2": ("每平方米", "per m²"),
     "period.one-time": ("一次性", "one-time"),
     "period.yearly": ("每年", "per year"),

@@ -65,7 +65,7 @@ def _bars():
 
     bars: dict[str, tqdm] = {}
 
-    def bar(name: str, unit: str, total: int) -> tqdm:
+    def bar(name: str, unit: str, total: int | None) -> tqdm:
         if name not in bars:
             bars[name] = tqdm(total=total, desc=name, unit=unit, unit_scale=True, delay=2, leave=False)
         return bars[name]
