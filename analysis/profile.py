@@ -168,7 +168,7 @@ _SCHEMAS: dict[type, dict[str, tuple[str, bool]]] = {
     Investment: {"name": ("str", False), "usd": ("money", True), "belt_and_road": ("bool", False)},
     Training: {"enrolment": ("count", False), "days": ("count", False), "contract_years": ("number", False)},
     Session: {"name": ("str", False), "cost_cny": ("money", True), "trainees": ("count", True)},
-    Parcels: {"postal_increase": ("count", False), "express": ("count", False)},
+    Parcels: {"postal_increase": ("volume", False), "express": ("volume", False)},
     Profile: {
         "name": ("str", False), "cities": ("strlist", False), "usd_cny_rate": ("number", False),
         "as_of": ("date", False),
@@ -279,7 +279,8 @@ def schema() -> dict[str, dict]:
 
 
 MAX_AMOUNT = Decimal(10) ** 13  # yuan or dollars: far above any enterprise's figures
-MAX_COUNT = 10 ** 6  # booths, trainees, parcels, days
+MAX_COUNT = 10 ** 6  # booths, trainees, days
+MAX_VOLUME = 10 ** 10  # parcels shipped in a year: a mail exchange's millions are ordinary
 MAX_PROFILE_BYTES = 1_000_000
 SHOWN = 60  # characters of a bad value quoted in an error
 
@@ -319,8 +320,8 @@ def _decimal(value: Any, where: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
 def _value(kind: str, value: Any, where: str) -> Any:
     if kind in ("money", "number"):
         return _decimal(value, where)
-    if kind == "count":
-        d = _decimal(value, where, Decimal(MAX_COUNT))
+    if kind in ("count", "volume"):
+        d = _decimal(value, where, Decimal(MAX_COUNT if kind == "count" else MAX_VOLUME))
         if d != d.to_integral_value():
             raise PolicyKGError(f"{where}: expected a whole number, got {_show(value)}")
         return int(d)
