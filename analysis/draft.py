@@ -22,7 +22,16 @@ from decimal import Decimal
 
 from analysis.draft_values import PARAMETERS, parse_settings
 from analysis.draft_words import (
-    METRIC_ZH, NOUNS, PER_ZH, PERIOD_ZH, SITE_METRIC_ZH, SUBJECTS, UNIT_PER_ZH, fmt, group_label, plain,
+    METRIC_ZH,
+    NOUNS,
+    PER_ZH,
+    PERIOD_ZH,
+    SITE_METRIC_ZH,
+    SUBJECTS,
+    UNIT_PER_ZH,
+    fmt,
+    group_label,
+    plain,
     zh_amount,
 )
 from ingest.categories import scheme, with_broader

@@ -177,12 +177,6 @@ def _rdflib_value(text: str, datatype: str):
     return str(lit)
 
 
-def _literal_value(lit) -> tuple[Any, bool]:
-    """(value for Neo4j, is an exact decimal) for a literal, rdflib or lean."""
-    text, datatype, _ = _lean(lit)
-    return _convert(text, datatype)
-
-
 def minor_units(decimal_text: str) -> int | None:
     """An exact decimal amount in 1/100 units (fen, cents), or None when it has finer digits.
 

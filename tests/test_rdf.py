@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path

@@ -18,7 +18,8 @@ import multiprocessing
 import os
 import resource
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from policykg.errors import PolicyKGError
 from policykg.lifetime import end_with_parent
