@@ -23,6 +23,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from ingest.categories import scheme
 from policykg.errors import PolicyKGError
 
 KIND_COLOURS = {"city": "#d62728", "category": "#1f77b4", "incentive": "#2ca02c"}
@@ -46,8 +47,6 @@ def incentive_node(clause_id: str) -> str:
 def project_documents(docs):
     """The projection of clause models (ingest.model.Document), as a networkx.Graph."""
     import networkx as nx
-
-    from ingest.categories import scheme
 
     concepts = scheme()
     g = nx.Graph()
@@ -107,8 +106,6 @@ def _broader_closure(g, category: str) -> set[str]:
 
 def _is_broader(g, narrower: str, candidate: str) -> bool:
     """Whether `candidate` is broader than `narrower` (the projection's edges are undirected)."""
-    from ingest.categories import scheme
-
     return g.nodes[candidate]["slug"] in scheme()[g.nodes[narrower]["slug"]].broader
 
 
