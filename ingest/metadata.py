@@ -9,14 +9,18 @@ from datetime import date
 from ingest.figures import DATE_RE, add_duration, parse_date, parse_duration
 from ingest.model import Validity
 from ingest.normalize import Normalized
-from ingest.origin import number_prefixes
+from ingest.origin import issuer_at, number_prefixes
 from ingest.structure import BACK_MATTER
 
 NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号")
 TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策|指南|公告|通告)(?:（[^）]*）)?$")
 TITLE_PUNCT = re.compile(r"[。，；：:;,]")
+HEADED_NUMBER = re.compile(r"(?:人民政府|办公厅|办公室|局)文件([\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号)")
 TOP_LINES = 15
+INLINE_TITLES = (re.compile(r"关于印发[^。；：，《》]{2,80}?的通知(?:（[^）]*）)?"),
+                 re.compile(r"关于[^。；：，《》]{2,80}?(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?"))
+SIGNED = re.compile(r"(?:人民政府办公厅|人民政府办公室|人民政府|局|委员会)(\d{4}年\d{1,2}月\d{1,2}日)(?!印发|起|至|前|以)")
 
 
 def _lines(norm: Normalized) -> list[tuple[int, str]]:
@@ -43,9 +47,14 @@ def read_number(norm: Normalized) -> str | None:
     m = NUMBER_LINE.search(norm.text)
     if m:
         return m.group(1)
+    m = HEADED_NUMBER.search(norm.text)  # 丽水市人民政府办公室文件丽政办发〔2021〕67号, wherever the page put it
+    if m:
+        return m.group(1)
     for m in NUMBER.finditer(norm.text[:300]):
         if norm.text[max(0, m.start() - 1):m.start()] not in ("（", "(", "》", "《", "〈"):
             found = m.group(0)
+            if "文件" in found[:found.find("〔") if "〔" in found else len(found)]:
+                found = found[found.index("文件") + 2:]  # 济南市人民政府办公厅文件济政办发〔2024〕15号
             bracket = re.search(r"[〔\[（]", found).start()
             starts = [found.find(k) for k in number_prefixes() if 0 < found.find(k) < bracket]
             return found[min(starts):] if starts else found  # 通知温政办〔2024〕3号: from 温政
@@ -68,7 +77,31 @@ def read_title(norm: Normalized, issuer: str | None) -> str | None:
     for line in lines[:8]:
         if 6 <= len(line) <= 80 and TITLE_END.search(line) and not TITLE_PUNCT.search(line):
             return line
-    return None
+    return _inline_title(norm.text[:400].replace("\n", ""))
+
+
+def _inline_title(head: str) -> str | None:
+    """A title inside running text (PDF-to-text on one line): 关于印发…的通知 or 关于…意见, with
+    the issuer just before it.
+
+    >>> _inline_title("济南市人民政府办公厅文件济政办发〔2024〕15号济南市人民政府办公厅关于印发济南市若干措施的通知各区：")
+    '济南市人民政府办公厅关于印发济南市若干措施的通知'
+    """
+    found = []
+    for rank, pattern in enumerate(INLINE_TITLES):
+        for m in pattern.finditer(head):
+            if head.rfind("《", 0, m.start()) <= head.rfind("》", 0, m.start()):  # not a citation 《…》
+                found.append((m.start(), rank, m))
+                break
+    if not found:
+        return None
+    m = min(found, key=lambda f: (f[0], f[1]))[2]
+    before = head[max(0, m.start() - 24):m.start()].rstrip()
+    for k in range(len(before)):
+        hit = issuer_at(before[k:])
+        if hit and hit[0] == before[k:]:
+            return before[k:] + m.group(0)
+    return m.group(0)
 
 
 def read_validity(norm: Normalized) -> Validity:
@@ -84,6 +117,9 @@ def read_validity(norm: Normalized) -> Validity:
             break
         if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line):
             v.issued = parse_date(line)
+    if v.issued is None:  # on one line: the date right after the signing body
+        sm = SIGNED.search(text)
+        v.issued = parse_date(sm.group(1)) if sm else None
     if v.issued is None:
         v.issued = v.printed
     em = re.search(r"自(?P<d>\d{4}年\d{1,2}月\d{1,2}日|印发之日|发布之日)起(?:施行|实施|执行|生效)", text)

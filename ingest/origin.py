@@ -57,7 +57,7 @@ def _leading_place(text: str) -> str | None:
     return None
 
 
-def _issuer_at(text: str) -> tuple[str, str] | None:
+def issuer_at(text: str) -> tuple[str, str] | None:
     """(issuer, place name) when `text` starts with a place and an organ: 阳江市商务局."""
     name = _leading_place(text)
     if name is None:
@@ -108,10 +108,12 @@ def read_place(norm: Normalized, number: str | None,
     issuer = None
     lines = _lines(norm)
     text = norm.text
-    for pos, line in lines[:TOP_LINES]:  # issuer line: 温州市人民政府办公室 (…关于…)
+    for pos, line in lines[:TOP_LINES]:  # issuer line: 温州市人民政府办公室 (…关于…), above the text
+        if re.search(r"[。：:]", line):
+            break  # the addressee or the first sentence: the head of the document is over
         if BANNER.search(line):
             continue
-        hit = _issuer_at(line.strip())
+        hit = issuer_at(line.strip())
         if hit and (line.strip() == hit[0] or line.strip()[len(hit[0]):].startswith(("关于", "文件", "印发"))):
             f.offer("issuer-line", hit[1], line.strip(), pos + line.index(hit[0][0]))
             issuer = hit[0]
@@ -123,7 +125,7 @@ def read_place(norm: Normalized, number: str | None,
             break
     tail = lines[max(0, body_end - END_LINES):body_end]
     for k, (pos, line) in enumerate(tail):  # signature: an issuer alone on a line, by a date
-        hit = _issuer_at(line.strip())
+        hit = issuer_at(line.strip())
         near = [l for _, l in tail[k - 1:k] + tail[k + 1:k + 2]] + [line]
         if hit and line.strip() == hit[0] and any(DATE_LINE.search(l) for l in near):
             f.offer("signature", hit[1], hit[0], pos + line.index(hit[0][0]))
