@@ -70,8 +70,9 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     place, issuer, evidence = read_place(norm, number, title)
     if title is None:
         title = read_title(norm, issuer)
-    if issuer is None and title and issuer_at(title):
-        issuer = issuer_at(title)[0]  # 济南市人民政府办公厅关于印发…: the title names its issuer
+    named = issuer_at(title) if title else None  # 济南市人民政府办公厅关于印发…: the title names its issuer
+    if named and (issuer is None or named[0].startswith(issuer)):
+        issuer = named[0]  # and says it more exactly than a portal's 温州市人民政府 header
     doc = Document(
         id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=None,
         number=number, title=title, issuer=issuer, validity=read_validity(norm),
