@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import threading
 import time
@@ -170,14 +171,39 @@ def build(corpus: Path, store: Path, root: Path, progress: bool = False,
     validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
     try:
         docs, extracted, refused = ingest_folder(corpus, root, progress, keep_going)
-        if not docs:
-            raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
-        report = write(docs, extracted, store, t0, progress, validator)
+        while True:
+            if not docs:
+                raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
+            try:
+                report = write(docs, extracted, store, t0, progress, validator)
+                break
+            except ValidationFailed as exc:
+                bad = _violating(docs, str(exc)) if keep_going else {}
+                if not bad:
+                    raise
+                refused += [f"{d.file}: does not conform to ontology/shapes.ttl: {bad[d.id]}" for d in docs
+                            if d.id in bad]
+                docs = [d for d in docs if d.id not in bad]
+                validator = None  # used up: the next attempt validates afresh
         report.refused = refused
         return report
     finally:
         if validator:
             validator.close()
+
+
+def _violating(docs: list[Document], messages: str) -> dict[str, str]:
+    """Document id -> its first violation, for the documents whose nodes the SHACL messages name
+    (every node's IRI carries its document's id as a path segment)."""
+    from graph.rdf import segment
+
+    out = {}
+    for doc in docs:
+        token = re.compile(rf"/{re.escape(segment(doc.id))}(?:[/\s:)]|$)")
+        hit = next((m for m in messages.splitlines() if m.startswith("Violation") and token.search(m)), None)
+        if hit:
+            out[doc.id] = hit.strip()
+    return out
 
 
 def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = (),

@@ -115,3 +115,28 @@ def _env() -> dict:
     import os
 
     return dict(os.environ)
+
+
+def test_keep_going_leaves_out_a_document_that_breaks_the_shapes(tmp_path, monkeypatch):
+    """A document whose graph violates a shape is refused with its violation; the rest is built."""
+    import rdflib
+
+    import graph.shacl
+    from policykg.build import build, load_documents
+
+    strict = graph.shacl.shapes_graph() + rdflib.Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix pkg: <https://w3id.org/policykg/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        <urn:test:ascii-ids> a sh:PropertyShape ; sh:targetClass pkg:Document ;
+            sh:path dcterms:identifier ; sh:pattern "^[a-z]" ;
+            sh:message "a test shape: ids start with a Latin letter" .
+    """, format="turtle")
+    monkeypatch.setattr(graph.shacl, "shapes_graph", lambda: strict)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copy(ORIGIN / "yangjiang-call-for-applications.txt", corpus / "阳江-申报通知.txt")
+    report = build(corpus, tmp_path / "store", ROOT, keep_going=True)
+    assert len(report.refused) == 1
+    assert "阳江-申报通知.txt" in report.refused[0] and "ids start with a Latin letter" in report.refused[0]
+    assert sorted(d.city for d in load_documents(tmp_path / "store")) == ["丽水", "台州", "杭州", "温州", "运城"]
