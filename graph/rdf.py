@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.digest import clause_lists
 from graph.namespaces import (
-    CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PKG, PROV, RDF, RDFS, SCHEMA,
+    CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PERIOD, PKG, PROV, RDF, RDFS, SCHEMA,
     TIME, XSD, bind_prefixes,
 )
 from ingest.model import (
@@ -40,7 +40,7 @@ DIVISION_CLASSES = {
 }
 AMOUNT_CLASSES = {
     "award": PKG.Award, "cap": PKG.Cap, "per-unit": PKG.PerUnitAmount, "bonus": PKG.BonusAmount,
-    "tier": PKG.TierAmount,
+    "tier": PKG.TierAmount, "pool": PKG.Pool,
 }
 COMPARISONS = {">=": PKG.atLeast, ">": PKG.moreThan, "<=": PKG.atMost, "<": PKG.lessThan}
 CURRENCIES = {"CNY", "USD"}
@@ -336,6 +336,7 @@ class _DocumentBuilder:
             add((node, PKG.bonus, self.bonus(URIRef(f"{node}/bonus/{i}"), bonus)))
         if clause.one_time is not None:
             add((node, PKG.oneTime, Literal(clause.one_time)))
+        self.payout(node, clause)
         if clause.beneficiary:
             beneficiary = ID[f"beneficiary/{segment(clause.beneficiary)}"]
             add((beneficiary, RDF.type, PKG.Beneficiary))
@@ -362,6 +363,40 @@ class _DocumentBuilder:
                 if text:
                     add((node, PKG[f"{name}List"], Literal(text)))
 
+    def payout(self, node: URIRef, clause: Clause) -> None:
+        """The payout model of ingest.payout: maximum per enterprise, ceiling, counts, requirements."""
+        add = self.add
+        if clause.kind != "incentive":
+            return
+        add((node, PKG.ceilingOnly, Literal(clause.ceiling_only)))
+        if clause.max_per_enterprise_cny is not None:
+            add((node, PKG.maxPerEnterprise, decimal_literal(clause.max_per_enterprise_cny)))
+        for i, limit in enumerate(clause.count_limits):
+            lim = URIRef(f"{node}/count-limit/{i}")
+            add((lim, RDF.type, PKG.CountLimit))
+            add((lim, PKG.maxCount, Literal(limit.count)))
+            add((lim, PKG.basis, PER[segment(limit.unit)]))
+            add((lim, PKG.countedPer, PER[segment(limit.per)]))
+            add((lim, DCTERMS.description, _zh(limit.text)))
+            add((node, PKG.countLimit, lim))
+        for i, req in enumerate(clause.requirements):
+            r = URIRef(f"{node}/requirement/{i}")
+            add((r, RDF.type, PKG.Requirement))
+            add((r, RDF.type, CCCEV.Criterion))
+            add((r, PKG.requirementKind, Literal(req.kind)))
+            if req.op:
+                add((r, PKG.comparison, COMPARISONS[req.op]))
+            if req.value is not None:
+                add((r, SCHEMA.value, decimal_literal(req.value)))
+            if req.unit:
+                add((r, PKG.unit, Literal(req.unit)))
+            if req.scope:
+                add((r, PKG.scope, Literal(req.scope)))
+            if req.direct is not None:
+                add((r, PKG.direct, Literal(req.direct)))
+            add((r, DCTERMS.description, _zh(req.text)))
+            add((node, PKG.requirement, r))
+
     def rate(self, node: URIRef, rate: Rate) -> URIRef:
         add = self.add
         add((node, RDF.type, PKG.Rate))
@@ -384,6 +419,10 @@ class _DocumentBuilder:
         add((node, SCHEMA.currency, Literal("CNY")))
         if amount.per:
             add((node, PKG.per, PER[segment(amount.per)]))
+        if amount.basis:
+            add((node, PKG.basis, PER[segment(amount.basis)]))
+        if amount.period:
+            add((node, PKG.period, PERIOD[segment(amount.period)]))
         add((node, PKG.perYear, Literal(bool(amount.per_year))))
         if amount.unit:
             add((node, PKG.unit, Literal(amount.unit)))
@@ -405,6 +444,8 @@ class _DocumentBuilder:
         add((node, PKG.unit, Literal(threshold.unit)))
         if threshold.unit in CURRENCIES:
             add((node, SCHEMA.currency, Literal(threshold.unit)))
+        if threshold.scope:
+            add((node, PKG.scope, Literal(threshold.scope)))
         self.span(node, threshold.span, threshold.text)
         return node
 

@@ -49,7 +49,9 @@ class RemoteStore:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
-            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:200]
+            # A client error's body says what is wrong with the request (a parse error); a server
+            # error's body may name the hosts and ports the server tried to reach: not repeated.
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:200] if exc.code < 500 else ""
             raise PolicyKGError(f"SPARQL endpoint {url} answered HTTP {exc.code} {exc.reason}"
                                 + (f": {detail}" if detail else "")) from None
         except urllib.error.URLError as exc:

@@ -21,13 +21,20 @@ SEPARATORS = "，,；;。：:"  # full- and half-width: a scraper's ',' cuts a s
 NUMBER = r"\d+(?:\.\d+)?[万亿萬億]?|[一二两三四五六七八九十]{1,3}"
 
 
+@dataclass(kw_only=True)
+class Fields(ClauseFields):
+    """The clause fields, and whether the text grants something at all (给予, 补助, 奖励 …)."""
+
+    grants: bool = False
+
+
 @dataclass
 class Context:
     text: str
     at: Callable[[int, int], Span]
     lex: Lexicon
     doc_number: str | None
-    f: ClauseFields
+    f: Fields
     money: list[Money]
     used: set[int] = field(default_factory=set)  # starts of money/percent mentions already placed
     _cuts: dict[str, list[int]] = field(default_factory=dict)
@@ -138,8 +145,10 @@ class Context:
             if counted:
                 words = "|".join(map(re.escape, counted))
                 need = entry.get("require_prefix")
-                lead = f"每{re.escape(need)}(?P<n>\\d*)" if need else f"每(?:{pre})*(?P<n>{NUMBER})?"
+                lead = f"每{re.escape(need)}(?P<n>\\d*)" if need else f"每(?P<pre>(?:{pre})*)(?P<n>{NUMBER})?"
                 mm = re.search(f"{lead}(?:{words})", seg)
+                if mm and entry.get("with_prefix") and entry.get("with_prefix") not in (mm["pre"] or ""):
+                    mm = None
                 if mm:
                     n = mm["n"] or "1"
                     if need or (n == "1" and entry.get("notation")):

@@ -11,25 +11,19 @@ the text's length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
 from ingest import lexicon as lexicon_mod
-from ingest.context import OTHER, Context
-from ingest.figures import cn_number, find_money, find_percents, plain
+from ingest.context import OTHER, Context, Fields
+from ingest.figures import Money, cn_number, find_money, find_percents, plain
 from ingest.lexicon import Lexicon
-from ingest.model import Amount, Bonus, ClauseFields, Rate, Reference, Span, StackingRule, Threshold, Tier
+from ingest.model import Amount, Bonus, Rate, Reference, Span, StackingRule, Tier
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[][12]\d{3}[〕\]]\d{1,4}号")
 CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:（(?P<num>[^）]{3,30}号)）)?")
 VALUE = r"\d+(?:\.\d+)?(?:[万亿萬億]?元|%)"
 REACH = 80  # how far a rule looks back inside a segment (a segment can be a whole unpunctuated line)
-
-
-@dataclass(kw_only=True)
-class Fields(ClauseFields):
-    grants: bool = False  # the text grants something (给予, 补助, 奖励 …)
 
 
 Rule = Callable[[Context], None]
@@ -92,7 +86,7 @@ def tier(c: Context) -> None:
     k = k_m.start()
     between = c.lex.pattern("tier", "list-separator", "(?:{})?")
     cap_word = c.lex.pattern("cap", "cap-before")
-    run = []
+    run: list[Money] = []
     for m in (m for m in money if m.start > k and m.currency == "CNY"):
         gap = text[run[-1].end:m.start] if run else ""
         if run and not (len(gap) <= 8 and re.fullmatch(between.pattern + f"(?:{cap_word.pattern})?", gap)):
@@ -167,11 +161,11 @@ def bonus(c: Context) -> None:
         cond = re.sub(r"^(?:对于|对)|[，,]$", "", cond.strip("，,。；; ")).strip("，,")
         span = c.at(m.start("val"), m.end("val"))
         if val.endswith("%"):
-            b = Bonus(cond, percent=plain(Decimal(val[:-1])), span=span, text=whole)
+            c.f.bonuses.append(Bonus(cond, percent=plain(Decimal(val[:-1])), span=span, text=whole))
         else:
-            b = Bonus(cond, amount=plain(cn_number(val[:-1])), span=span, text=whole)
-            c.f.amounts.append(Amount(b.amount, "bonus", None, False, span=span, text=val))
-        c.f.bonuses.append(b)
+            amount = plain(cn_number(val[:-1]))
+            c.f.bonuses.append(Bonus(cond, amount=amount, span=span, text=whole))
+            c.f.amounts.append(Amount(amount, "bonus", None, False, span=span, text=val))
         c.used.add(stop)
 
 
@@ -180,9 +174,11 @@ def per_unit(c: Context) -> None:
     """每进口1美元补助0.3元, 按每人400元, 每平方米每月5元, 1万元/家, 每班补助8万元."""
     text = c.text
     after_metric = c.lex.pattern("threshold", "metric-implies-at-least", "(?:{})$")
+    cap_before = c.lex.pattern("cap", "cap-before")
     for m in c.money:
         if m.start in c.used or m.currency != "CNY" or c.threshold_op(m.start, m.end) or \
-                after_metric.search(text[max(0, m.start - 5):m.start]):
+                after_metric.search(text[max(0, m.start - 5):m.start]) or \
+                cap_before.search(text[max(0, m.start - 6):m.start]):
             continue
         seg_start = max(c.segment_start(m.start), m.start - REACH)
         found = c.per_unit_of(text[seg_start:m.start], text[m.end:m.end + 3])

@@ -47,8 +47,8 @@ def cn_number(text: str) -> Decimal:
         text, mag = text[:-1], text[-1]
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         value = Decimal(text)
-    elif _small_cn(text) is not None:
-        value = Decimal(_small_cn(text))
+    elif (small := _small_cn(text)) is not None:
+        value = Decimal(small)
     elif text and all(c in CN_DIGITS for c in text):
         import cn2an
 

@@ -82,18 +82,20 @@ class _Reader:
         """The rules of one sentence; returns the articles the city pays for alone (除…条)."""
         flat = sent.replace("\n", "")
         self.idx = [s0 + k for k, ch in enumerate(sent) if ch != "\n"]
-        if self.lex.pattern("funding", "clause-level").search(flat) and "具体补助金额" in flat:
+        note = self.lex.select("funding", "clause-level")[0]
+        if any(p in flat for p in note.phrases) and note.get("with") in flat:
             return except_arts  # clause-level: handled on the clause itself
         city, local, two = self.alt("city"), self.alt("generic-local"), self.alt("two-level")
-        em = re.search(f"除(“[^”]{{1,40}}”条)[^，]{{0,40}}?由{city}承担", flat)
+        em = re.search(f"除(“[^”]{{1,40}}”条)[^，]{{0,40}}?由{city}{self.alt('verb')}", flat)
         if em:
             arts = _articles_in(em.group(1))
             self.add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0), articles=arts)
             except_arts = arts
-        named = _articles_in(flat.split("比例")[0]) if "比例" in flat else []
-        found = self.shares(s0, sent, flat, city, local, two, except_arts)
-        if "比例" in flat and not found:
-            self.ratios_by_district(s0, sent, flat, named)
+        ratio_word = self.lex.pattern("funding", "ratio-word").search(flat)
+        named = _articles_in(flat[:ratio_word.start()]) if ratio_word else []
+        found = self.shares(flat, city, local, two, except_arts)
+        if ratio_word and not found:
+            self.ratios_by_district(flat, ratio_word.start(), named)
         rest = self.lex.select("funding", "rest-to-city")[0]
         rm = re.search(f"{self.alt('rest-to-city')}[^，。]{{0,40}}{rest.get('closer')}", flat)
         if rm:
@@ -106,13 +108,14 @@ class _Reader:
             self.add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0))
         return except_arts
 
-    def shares(self, s0: int, sent: str, flat: str, city: str, local: str, two: str,
-               except_arts: list[str]) -> bool:
+    def shares(self, flat: str, city: str, local: str, two: str, except_arts: list[str]) -> bool:
         """City-and-local shares named with their payers; True when some were found."""
-        payers = (f"(?:涉及([^。；]{{1,80}}?)的，)?(?:由{city}(?:和|与|及)([^。；，]{{0,12}}?)(?:财政)?"
-                  f"|由?(?P<two>{two}))")
-        split = (f"(?:各承担(?P<each>\\d+(?:\\.\\d+)?)%|分别承担(?P<c>\\d+(?:\\.\\d+)?)%、(?P<l>\\d+(?:\\.\\d+)?)%"
-                 f"|按(?:照)?{RATIO}(?:的)?(?:比例)?(?:分担|承担|负担))")
+        alt = self.alt
+        payers = (f"(?:{alt('district-lead')}([^。；]{{1,80}}?)的，)?(?:由{city}{alt('and')}([^。；，]{{0,12}}?)"
+                  f"(?:财政)?|由?(?P<two>{two}))")
+        pct = r"\d+(?:\.\d+)?"
+        split = (f"(?:{alt('each')}(?P<each>{pct})%|{alt('respectively')}(?P<c>{pct})%、(?P<l>{pct})%"
+                 f"|{alt('ratio-lead')}{RATIO}{alt('ratio-word')}?{alt('verb')})")
         found = False
         for m in re.finditer(payers + split, flat):
             if m["each"]:
@@ -132,11 +135,12 @@ class _Reader:
             found = True
         return found
 
-    def ratios_by_district(self, s0: int, sent: str, flat: str, named: list[str]) -> None:
-        """比例为盐湖区、运城开发区5:5，其余各县（市）（永济市除外）2:8."""
-        for m in re.compile(f"(?:比例为)?([^，。]{{0,40}}?){RATIO}").finditer(flat, flat.index("比例")):
+    def ratios_by_district(self, flat: str, start: int, named: list[str]) -> None:
+        """比例为盐湖区、运城开发区5:5，其余各县（市）（永济市除外）2:8 (from `start`, the ratio word)."""
+        lead = f"(?:{self.alt('ratio-word')}为)?"
+        for m in re.compile(f"{lead}([^，。]{{0,40}}?){RATIO}").finditer(flat, start):
             city_share, local_share = _split(m.group(2), m.group(3))
-            districts = [d for d in m.group(1).replace("比例为", "").split("、") if d]
+            districts = [d for d in re.sub(f"^{lead}", "", m.group(1)).split("、") if d]
             self.add("shared", self.locate(m), city_share=city_share, local_share=local_share,
                      districts=districts, articles=named)
 

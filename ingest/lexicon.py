@@ -20,6 +20,7 @@ from policykg.config import ontology_dir
 from policykg.errors import PolicyKGError
 
 LEXICON_DIR = ontology_dir() / "lexicon"
+Meaning = str | tuple[str, ...] | None
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where built: 10x faster
 
 
@@ -57,7 +58,7 @@ class Lexicon:
         self.entries: dict[str, list[Entry]] = {}
         for name, spec in families.items():
             self.entries[name] = [self._entry(name, raw) for raw in spec.get("entries") or []]
-        self._patterns: dict[tuple[str, str | None, str], re.Pattern[str]] = {}
+        self._patterns: dict[tuple[str, Meaning, str], re.Pattern[str]] = {}
 
     @staticmethod
     def _entry(family: str, raw: dict[str, Any]) -> Entry:
@@ -74,18 +75,19 @@ class Lexicon:
         """A family-level setting (e.g. unit.count_prefixes)."""
         return self.families.get(family, {}).get(key, default)
 
-    def select(self, family: str, meaning: str | None = None, **where: Any) -> list[Entry]:
-        """The entries of a family, optionally with one meaning and given data values."""
+    def select(self, family: str, meaning: Meaning = None, **where: Any) -> list[Entry]:
+        """The entries of a family, optionally with one meaning (or any of several) and given data."""
         if family not in self.entries:
             raise PolicyKGError(f"lexicon: no family {family!r} in {sorted(self.entries)}")
-        return [e for e in self.entries[family] if (meaning is None or e.meaning == meaning)
+        meanings = (meaning,) if isinstance(meaning, str) else meaning
+        return [e for e in self.entries[family] if (meanings is None or e.meaning in meanings)
                 and all(e.get(k) == v for k, v in where.items())]
 
-    def phrases(self, family: str, meaning: str | None = None, **where: Any) -> tuple[str, ...]:
+    def phrases(self, family: str, meaning: Meaning = None, **where: Any) -> tuple[str, ...]:
         """Every phrase of the selected entries, longest first."""
         return _longest_first([p for e in self.select(family, meaning, **where) for p in e.phrases])
 
-    def pattern(self, family: str, meaning: str | None = None, template: str = "(?:{})") -> re.Pattern[str]:
+    def pattern(self, family: str, meaning: Meaning = None, template: str = "(?:{})") -> re.Pattern[str]:
         """The phrases as one alternation, put into `template` (e.g. '(?:{})$' to match at the end)."""
         key = (family, meaning, template)
         if key not in self._patterns:

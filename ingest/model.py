@@ -35,6 +35,8 @@ class Amount:
     qualifier: str | None = None  # e.g. 境外 / 境内 when one clause has several caps
     span: Span | None = None
     text: str = ""
+    basis: str | None = None  # what the sum is per, always set by ingest.payout (per: vocabulary, m2, usd …)
+    period: str | None = None  # one-time | yearly | term (the text names none: it bounds the whole term)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Threshold:
     unit: str  # USD | CNY | m2 | enterprise | person | day | year | month | ...
     span: Span | None = None
     text: str = ""
+    scope: str | None = None  # whose figure: enterprise | site | warehouse | … (set by ingest.payout)
 
 
 @dataclass
@@ -103,6 +106,31 @@ class FundingRule:
     articles: list[str] = field(default_factory=list)  # article labels it applies to ([] = all)
     except_articles: list[str] = field(default_factory=list)
     span: Span | None = None
+
+
+@dataclass
+class CountLimit:
+    """每家企业最多2个独立站: at most `count` units (`unit`) count for one `per`."""
+
+    count: int
+    unit: str  # site | store | booth | warehouse | event | ...
+    per: str = "enterprise"
+    span: Span | None = None
+    text: str = ""
+
+
+@dataclass
+class Requirement:
+    """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上."""
+
+    kind: str  # new-build | domain-ownership | own-turnover | operating-time | ...
+    op: str | None = None  # '>=' | '>' for a measured requirement
+    value: Decimal | None = None
+    unit: str | None = None  # percent | CNY | USD | year | ...
+    scope: str | None = None  # whose figure: site | warehouse | enterprise
+    direct: bool | None = None  # domain-ownership: held directly (True) or directly or indirectly (False)
+    span: Span | None = None
+    text: str = ""
 
 
 @dataclass
@@ -172,6 +200,12 @@ class Clause(ClauseFields):
     span: Span
     categories: list[str] = field(default_factory=list)  # direct concept slugs
     funding: list[str] = field(default_factory=list)  # ids of FundingRules that apply
+    # the payout model (ingest.payout, run after the fields): how the amount is set and bounded
+    count_limits: list[CountLimit] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    max_per_enterprise_cny: Decimal | None = None  # the most one enterprise gets in a year; None: no bound
+    max_basis: str | None = None  # how max_per_enterprise_cny was reached, in words (English)
+    ceiling_only: bool = False  # the clause states only an upper bound, the amount decided case by case
 
 
 @dataclass
@@ -242,7 +276,7 @@ def to_json(doc: Document) -> dict:
     return _encode(doc)
 
 
-_DECIMALS = {"value", "percent", "amount", "city_share", "local_share"}
+_DECIMALS = {"value", "percent", "amount", "city_share", "local_share", "max_per_enterprise_cny"}
 _DATES = {"issued", "printed", "effective", "expiry", "awards_from", "awards_to"}
 
 
@@ -266,6 +300,7 @@ _NESTED = {
     (Clause, "thresholds"): Threshold, (Clause, "tiers"): Tier, (Clause, "bonuses"): Bonus,
     (Clause, "references"): Reference, (Clause, "stacking"): StackingRule,
     (Tier, "threshold"): Threshold, (Tier, "amount"): Amount,
+    (Clause, "count_limits"): CountLimit, (Clause, "requirements"): Requirement,
 }
 
 

@@ -5,7 +5,7 @@ full-width digits and letters folded to ASCII (２０万元 -> 20万元); ASCII 
 scrapers deliver it folded to the Chinese form ("补助,最高" -> "补助，最高"; "1,000" and "2.5"
 untouched); traditional characters to simplified (萬元 -> 万元), one character for one with
 OpenCC's character table; page numbers ("— 3 —", "- 12 -", "第2页", "第 2 页 共 9 页") removed
-wherever they stand; decoration (◆ ▶ ■ ● ★, 【】 around a heading, emoji), zero-width characters,
+wherever they stand, and the header and footer lines a browser prints on each page; decoration (◆ ▶ ■ ● ★, 【】 around a heading, emoji), zero-width characters,
 byte-order marks, Markdown heading marks, emphasis and rules removed; spaces removed except
 between two ASCII words (so "落 户", "200 万元" and "2 0 万" close up).
 
@@ -33,7 +33,12 @@ _PAGE_INLINE = re.compile(
     r"|第[ \t\u3000\xa0]*\d{1,3}[ \t\u3000\xa0]*页(?:[ \t\u3000\xa0]*[，,/]?[ \t\u3000\xa0]*共[ \t\u3000\xa0]*\d{1,3}[ \t\u3000\xa0]*页)?"
     r"|共[ \t\u3000\xa0]*\d{1,3}[ \t\u3000\xa0]*页[ \t\u3000\xa0]*[，,/]?[ \t\u3000\xa0]*第[ \t\u3000\xa0]*\d{1,3}[ \t\u3000\xa0]*页"
 )
+# What a browser prints at the top and foot of each page: "12/1/26, 3:04 AM 政策文件 _ 温州市…网站",
+# "2026/12/1 下午3:04 …", and the page's address with the page count "file:///…/a.html 1/9".
+_PRINT_HEADER = re.compile(r"^\s*\d{1,4}/\d{1,2}/\d{1,4},?\s*(?:上午|下午)?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?(?:\s.*)?$")
+_PRINT_FOOTER = re.compile(r"^\s*(?:(?:ﬁ|fi)le|https?)://\S*\s+\d{1,4}\s*/\s*\d{1,4}\s*$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_WHOLE_LINE_NOISE = (_PAGE_NUMBER, _PRINT_HEADER, _PRINT_FOOTER, _RULE)
 _HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
 _EMPHASIS = re.compile(r"\*\*")
 # 第X条【标题】 is numbering, not decoration: its brackets stay.
@@ -226,7 +231,7 @@ def normalize(original: str) -> Normalized:
         body = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
         base = pos
         pos += len(line)
-        if not body.strip() or _PAGE_NUMBER.match(body) or _RULE.match(body):
+        if not body.strip() or any(rx.match(body) for rx in _WHOLE_LINE_NOISE):
             continue
         drop = _noise(body)
         line_chars: list[str] = []

@@ -14,19 +14,19 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ingest import categories
+from ingest import categories, payout
 from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
 from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
-from ingest.model import Article, Clause, ClauseFields, Document, Evidence, FundingRule
+from ingest.model import Clause, ClauseFields, Document, Evidence, FundingRule
 from ingest.normalize import Normalized, normalize
 from ingest.origin import is_draft, issuer_at, read_place
 from ingest.overrides import Overrides, apply, read_sidecar, set_place
 from ingest.read import Source, read_source
-from ingest.structure import Body, Structure, parse_structure
+from ingest.structure import parse_structure
 from policykg.errors import PolicyKGError
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
@@ -61,10 +61,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
     structure = parse_structure(norm)
-    unstructured = not any(b.article.kind in ("item", "article") and b.article.key != "preamble"
-                           for b in structure.bodies)
-    if unstructured:
-        structure = paragraphs(norm, structure)
+    unstructured = not structure.structured  # then its bodies are the paragraphs (ingest.structure)
     number = read_number(norm)
     title = read_title(norm, None)
     place, issuer, evidence = read_place(norm, number, title)
@@ -118,6 +115,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     _share_trailing_caps(doc)
     _attach_agencies(doc)
     _attach_funding(doc, norm)
+    payout.apply(doc)
     doc.stacking = [r for c in doc.clauses if c.kind == "general" for r in c.stacking]
     doc.references = _unique_refs(doc)
     doc.uncovered = _uncovered(doc, norm)
@@ -162,26 +160,6 @@ def warnings(doc: Document) -> list[str]:
     if doc.status == "draft":
         out.append("draft: a 征求意见稿, not a policy in force")
     return out
-
-
-def paragraphs(norm: Normalized, structure: Structure) -> Structure:
-    """A document without numbering: every paragraph with a sentence in it (up to 抄送) becomes an
-    item of its own, labelled 第N段."""
-    articles, bodies = [], []
-    pos = 0
-    for raw in norm.text[pos:].split("\n"):
-        start, pos = pos, pos + len(raw) + 1
-        line = raw.strip()
-        if line.startswith("抄送"):
-            break
-        if not re.search(r"[。；，,;！？]", line) or line.endswith(("：", ":")) and len(line) < 60:
-            continue  # a title, heading, signature, date, menu line or addressee: no provision
-        n = len(articles) + 1
-        art = Article(key=f"p{n}", label=f"第{n}段", level=1, title=None, kind="item", parent=None,
-                      span=norm.span(start, start + len(raw)))
-        articles.append(art)
-        bodies.append(Body(article=art, start=start, end=start + len(raw), general=False))
-    return Structure(articles=articles, bodies=bodies, front_matter_end=structure.front_matter_end)
 
 
 def file_label(path: Path, root: Path | None) -> str:
@@ -229,6 +207,11 @@ def _inherit_metrics(doc: Document) -> None:
         prev = c
 
 
+def _normalised(original: str) -> str:
+    """A clause's original text as extraction sees it (normalised, without line breaks)."""
+    return normalize(original).text.replace("\n", "")
+
+
 def _share_trailing_caps(doc: Document) -> None:
     """'…0.03元补助；…0.01元补助。单家企业补助最高不超过300万元。': the cap after a sentence cut at
     its ；binds every part, and a part that only varies a condition keeps the threshold before it.
@@ -238,9 +221,10 @@ def _share_trailing_caps(doc: Document) -> None:
             continue
         if a.kind != "incentive" or b.kind != "incentive":
             continue
-        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b.text):
+        b_text = _normalised(b.text)  # the original may be traditional, full-width, …
+        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b_text):
             b.thresholds = list(a.thresholds)  # '…达500万美元以上，且运输到温州的…；未运输到温州的…'
-        tail = b.text[b.text.rfind("。", 0, len(b.text) - 1) + 1:]
+        tail = b_text[b_text.rfind("。", 0, len(b_text) - 1) + 1:]
         if not re.match(r"(?:单家|单个|每家)企业", tail):
             continue
         for amt in b.amounts:
@@ -270,7 +254,7 @@ def _attach_funding(doc: Document, norm: Normalized) -> None:
     for c in doc.clauses:
         if c.kind != "incentive":
             continue
-        if "属地政府承担" in c.text.replace(" ", ""):
+        if "属地政府承担" in _normalised(c.text):
             n += 1
             rule = FundingRule(f"{doc.id}/funding/{n}", "local", "具体补助金额由属地政府承担",
                                city_share=Decimal(0), local_share=Decimal(100), articles=[c.article],

@@ -28,7 +28,10 @@ import logging
 import os
 import re
 import zipfile
+from configparser import ConfigParser
+from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +41,7 @@ import trafilatura
 from charset_normalizer import from_bytes
 from docx.table import Table
 from pypdf import PdfReader
+from trafilatura.settings import use_config
 
 from policykg.errors import PolicyKGError
 
@@ -471,10 +475,41 @@ def cjk_count(text: str) -> int:
     return sum(1 for ch in text if is_cjk(ch))
 
 
+@lru_cache(maxsize=1)
+def _trafilatura_config() -> ConfigParser:
+    """trafilatura's defaults, but a short notice (under its 250 characters) is still an article,
+    not a reason to fall back to the whole page with its banner and menus."""
+    config = deepcopy(use_config())
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_HANZI))
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(MIN_ARTICLE_HANZI))
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal-based timer: bounds are ours
+    return config
+
+
 def _html_article_text(markup: str, path: Path) -> str:
-    """The page's main text by trafilatura: one line per paragraph, page chrome left out.
+    """The page's title and main text by trafilatura: one line per paragraph, page chrome left out.
 
     lxml parses in linear time but stops at depth 255; a page nested deeper is refused, not cut."""
+    text = ""
+    for recall in (False, True):  # precision first: it drops banners and breadcrumbs
+        tree = _parse_html(markup, path)
+        page_title = tree.findtext(".//title") or ""
+        found = trafilatura.bare_extraction(
+            tree, favor_recall=recall, include_comments=False, include_tables=True,
+            deduplicate=False, with_metadata=True, config=_trafilatura_config())
+        body = (found.text or "") if found is not None else ""
+        title = ((found.title or "") if found is not None else "").strip()
+        text = "\n".join(line.strip() for line in body.split("\n") if line.strip())
+        # the heading trafilatura took out of the text, if it is the page's own <title> (a site
+        # banner in an <h1> is not)
+        if cjk_count(title) >= 4 and title in page_title and title not in text[:len(title) + 200]:
+            text = f"{title}\n{text}"
+        if cjk_count(text) >= MIN_ARTICLE_HANZI:
+            return text
+    raise PolicyKGError(f"{path} has no article text: give the page that contains the policy itself")
+
+
+def _parse_html(markup: str, path: Path):
     parser = lxml.html.HTMLParser(remove_comments=True)
     try:
         tree = lxml.html.document_fromstring(markup, parser=parser)
@@ -486,14 +521,4 @@ def _html_article_text(markup: str, path: Path) -> str:
             "limit; a policy page is never that deep: save its text as .txt")
     # inline formatting inside a block would otherwise become line breaks in trafilatura's text
     lxml.etree.strip_tags(tree, *INLINE_TAGS)
-    text = None
-    for recall in (False, True):  # precision first: it drops banners and breadcrumbs
-        text = trafilatura.extract(tree, favor_recall=recall, include_comments=False, include_tables=True,
-                                   deduplicate=False, with_metadata=False)
-        if text and cjk_count(text) >= MIN_ARTICLE_HANZI:
-            break
-    lines = [line.strip() for line in (text or "").split("\n")]
-    text = "\n".join(line for line in lines if line)
-    if cjk_count(text) < MIN_ARTICLE_HANZI:
-        raise PolicyKGError(f"{path} has no article text: give the page that contains the policy itself")
-    return text
+    return tree

@@ -1,13 +1,16 @@
 """Build a store from a corpus folder: ingest every file, make the RDF graph, validate it
-with SHACL, and write everything to a staging folder that replaces the store atomically.
+with SHACL, and write everything to a new generation that replaces the store's content at once.
 
-A store folder holds:
+A store folder holds (each a link into its current generation, see policykg.storedir):
   documents.json  the clause models (ingest.model), the input of analyses and exports
   oxigraph/       the RDF graph in an embedded Oxigraph store (graph.store)
   texts/          the text extracted from PDF, DOCX and HTML inputs (provenance offsets)
+Build, ingest and remove hold the store's write lock, so a second writer waits or fails with
+"store busy (pid N)" and no document is lost.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -20,7 +23,9 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.model import Document, from_json, to_json
+from policykg import storedir
 from policykg.errors import PolicyKGError, ValidationFailed
+from policykg.lifetime import end_with_parent
 
 DOCUMENTS = "documents.json"
 
@@ -175,7 +180,8 @@ def build(corpus: Path, store: Path, root: Path, progress: bool = False,
             if not docs:
                 raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
             try:
-                report = write(docs, extracted, store, t0, progress, validator)
+                with storedir.writing(store):
+                    report = write(docs, extracted, store, t0, progress, validator)
                 break
             except ValidationFailed as exc:
                 bad = _violating(docs, str(exc)) if keep_going else {}
@@ -207,16 +213,35 @@ def _violating(docs: list[Document], messages: str) -> dict[str, str]:
 
 
 def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = (),
-           overrides=None) -> BuildReport:
-    """Add (or replace) files in an existing store, or remove documents by id. A file replaces the
-    document ingested from the same file or with the same 文号; `overrides` (ingest.overrides)
-    replace what is read from each added file."""
+           overrides=None, replace: bool = False) -> BuildReport:
+    """Add files to an existing store, or remove documents by id, holding the write lock.
+
+    A file replaces the stored document ingested from the same file or with the same 文号 only
+    when both are of the same city; a document of another city is replaced only with `replace`
+    (else PolicyKGError). `overrides` (ingest.overrides) replace what is read from each file.
+    """
     t0 = time.perf_counter()
+    _documents_path(store)  # a missing store is reported before anything is locked or made
     validator = Validator()
     try:
-        return _update(store, root, add, remove, t0, validator, overrides)
+        with storedir.writing(store):
+            return _update(store, root, add, remove, t0, validator, overrides, replace)
     finally:
         validator.close()
+
+
+def replaced_by(doc: Document, docs) -> list[Document]:
+    """The stored documents `doc` would replace: those with its id or its 文号."""
+    return [d for d in docs if d.id == doc.id or (doc.number and d.number == doc.number)]
+
+
+def refuse_other_city(doc: Document, old: list[Document], source: str) -> None:
+    """PolicyKGError when `doc` would replace a document of another city (see `update`)."""
+    other = [d for d in old if d.city != doc.city]
+    if other:
+        names = ", ".join(f"{d.city} {d.number or d.id} ({d.id})" for d in other)
+        raise PolicyKGError(f"{source}: this {doc.city or 'unknown city'} document ({doc.number or doc.id}) would "
+                            f"replace {names}: check its 文号, or add --replace to replace it")
 
 
 def _free_id(doc_id: str, path: Path, file: str, docs: dict[str, Document]) -> str:
@@ -229,7 +254,8 @@ def _free_id(doc_id: str, path: Path, file: str, docs: dict[str, Document]) -> s
     return f"{doc_id}-{hashlib.sha256(str(path.resolve()).encode('utf-8')).hexdigest()[:8]}"
 
 
-def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator, overrides=None) -> BuildReport:
+def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator, overrides=None,
+            replace: bool = False) -> BuildReport:
     from ingest.pipeline import doc_id_for, file_label, ingest_file
 
     docs = {d.id: d for d in load_documents(store)}
@@ -254,26 +280,32 @@ def _update(store: Path, root: Path, add, remove, t0: float, validator: Validato
             doc.file = f"texts/{doc.id}.txt"
         else:
             extracted.pop(doc.id, None)
-        for old in [d.id for d in docs.values() if doc.number and d.number == doc.number]:
-            docs.pop(old)  # the same document (same 文号) from another file replaces it
-            extracted.pop(old, None)
+        old = replaced_by(doc, docs.values())
+        if not replace:
+            refuse_other_city(doc, old, str(path))
+        for d in old:
+            docs.pop(d.id)  # the same document (same file or 文号) replaces it
+            extracted.pop(d.id, None)
         docs[doc.id] = doc
     return write(list(docs.values()), extracted, store, t0, validator=validator)
 
 
 def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float,
           progress: bool = False, validator: Validator | None = None) -> BuildReport:
-    """Graph and validate batch by batch, then swap the new store in; the old one stays on any
-    failure (a violation included). Memory holds one batch's graph at a time."""
+    """Graph and validate batch by batch into a new generation, then publish it; the old one
+    stays on any failure (a violation included). Memory holds one batch's graph at a time.
+    Call with the store's write lock held (storedir.writing)."""
+    from graph.digest import materialise
+    from graph.pg_rows import write_rows
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 
     report = summarise(docs)
-    store = store.resolve()
-    store.parent.mkdir(parents=True, exist_ok=True)
-    staging = store.parent / f".{store.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    store = Path(os.path.abspath(store))
+    try:
+        staging = storedir.new_generation(store)
+    except OSError as exc:
+        raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}") from exc
     try:
         cited = citations(docs)
         batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
@@ -304,24 +336,32 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
                             bar.update(n)
             if bar:
                 bar.close()
+            derived = materialise(writer, docs)
             report.triples = len(writer)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
+        write_rows(staging, None if graph is None else itertools.chain(graph, derived))
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+        (staging / "texts").mkdir()
         if extracted:
-            (staging / "texts").mkdir()
             for doc_id, text in extracted.items():
                 (staging / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         if verdict is not None:  # the staging folder is complete; it replaces the store only if valid
             report.conforms, messages = verdict(graph)
             _check(report.conforms, messages)
             report.messages += messages
-        swap_in(staging, store)
-    finally:
+        storedir.publish(store, staging)
+    except OSError as exc:  # a full disk, a folder that cannot be written
         shutil.rmtree(staging, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}{where}; "
+                            f"the store is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -342,7 +382,7 @@ class Validator:
         if "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             self.conn, child_end = ctx.Pipe()
-            self.child = ctx.Process(target=_validator_child, args=(child_end, self.conn), daemon=True)
+            self.child = ctx.Process(target=_validator_child, args=(child_end, self.conn, os.getpid()), daemon=True)
             self.child.start()
             child_end.close()
 
@@ -394,9 +434,11 @@ class Validator:
             self.child = None
 
 
-def _validator_child(conn, parent_end) -> None:
-    """The forked child's entry: drop its copy of the parent's end of the pipe (so that the parent
-    closing its end is seen here as the end of input), then serve one validation."""
+def _validator_child(conn, parent_end, parent_pid: int) -> None:
+    """The forked child's entry: end with the parent (even one killed with kill -9), drop its copy
+    of the parent's end of the pipe (so that the parent closing its end is seen here as the end
+    of input), then serve one validation."""
+    end_with_parent(parent_pid)
     parent_end.close()
     _validator_main(conn)
 
@@ -439,15 +481,6 @@ def _check(conforms: bool, messages: list[str]) -> None:
                                + "\n".join(messages[:20]))
 
 
-def swap_in(staging: Path, store: Path) -> None:
-    """Replace `store` by `staging` with renames, so a reader never sees a half store."""
-    old = store.parent / f".{store.name}.old-{os.getpid()}"
-    if store.exists():
-        os.rename(store, old)
-    os.rename(staging, store)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def summarise(docs: list[Document]) -> BuildReport:
     r = BuildReport(documents=len(docs))
     for d in docs:
@@ -459,13 +492,18 @@ def summarise(docs: list[Document]) -> BuildReport:
     return r
 
 
-def load_documents(store: Path) -> list[Document]:
-    """The clause models of a built store."""
+def _documents_path(store: Path) -> Path:
     if not isinstance(store, Path):
         raise PolicyKGError(f"{store} is a SPARQL endpoint: this command needs a local store folder (--store DIR)")
     path = store / DOCUMENTS
     if not path.exists():
         raise PolicyKGError(f"no store at {store}: run `policykg build` first")
+    return path
+
+
+def load_documents(store: Path) -> list[Document]:
+    """The clause models of a built store."""
+    path = _documents_path(store)
     try:
         return [from_json(d) for d in json.loads(path.read_text(encoding="utf-8"))]
     except (ValueError, KeyError, TypeError) as exc:

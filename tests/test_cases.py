@@ -19,6 +19,7 @@ import yaml
 
 from ingest.fields import extract
 from ingest.funding import read_funding
+from ingest.lexicon import Lexicon
 from ingest.model import Span
 from ingest.normalize import normalize
 
@@ -50,11 +51,15 @@ def _check_items(what: str, expected: list[dict], actual: list[Any], keys: dict[
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case(path):
-    case = yaml.safe_load(path.read_text("utf-8"))
+    check_case(yaml.safe_load(path.read_text("utf-8")))
+
+
+def check_case(case: dict, lexicon: Lexicon | None = None) -> None:
+    """Extract the case's text (with `lexicon`, default the product's) and compare with `expect`."""
     expect = case["expect"]
-    assert set(expect) <= KNOWN, f"{path.name}: unknown keys {set(expect) - KNOWN}"
+    assert set(expect) <= KNOWN, f"unknown keys {set(expect) - KNOWN}"
     norm = normalize(case["text"])
-    f = extract(norm.text.replace("\n", ""), lambda i, j: Span(i, j))
+    f = extract(norm.text.replace("\n", ""), lambda i, j: Span(i, j), lexicon=lexicon)
     for key in ("instrument", "grants", "one_time", "beneficiary"):
         if key in expect:
             assert getattr(f, key) == expect[key], f"{key}: expected {expect[key]!r}, got {getattr(f, key)!r}"
@@ -79,6 +84,6 @@ def test_case(path):
     for text in expect.get("unparsed", []):
         assert text in f.unparsed, f"{text!r} not reported in {f.unparsed}"
     if "funding" in expect:
-        rules = read_funding(norm, "case")
+        rules = read_funding(norm, "case", lexicon)
         _check_items("funding", expect["funding"], rules, {k: k for k in
                                                           ("kind", "city_share", "local_share", "districts")})

@@ -4,6 +4,7 @@ to a copy of the lexicon is picked up with no code change (the README's recipe).
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ingest import lexicon
 from ingest.fields import RULES, extract
 from ingest.model import Span
 from policykg.errors import PolicyKGError
+from tests.test_cases import check_case
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = Namespace(ns.BASE + "unit/")
@@ -74,12 +76,25 @@ def test_rules_are_small_and_registered_once():
     assert len(names) == len(set(names)) >= 10
 
 
+def _readme_case() -> dict:
+    """The case file shown in the README's section "Teaching policykg a new wording"."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Teaching policykg a new wording"):]
+    block = re.search(r"```yaml\n(# Read by hand.*?)```", section, re.S)
+    assert block, "the README's wording section shows no case file"
+    return yaml.safe_load(block.group(1))
+
+
 def test_a_new_grant_verb_is_a_lexicon_edit(tmp_path):
-    """The README's example: 襄助 is taught as a grant verb in a copy of the lexicon."""
-    sentence = "对年出口额达500万美元以上的企业，襄助30万元。"
+    """The README's example: 襄助 is taught as a grant verb in a copy of the lexicon, and the
+    README's case file passes with it (and fails without it)."""
+    case = _readme_case()
+    sentence = case["text"]
     at = lambda i, j: Span(i, j)  # noqa: E731
     before = extract(sentence, at)
     assert not before.grants and before.instrument is None and "30万元" in before.unparsed
+    with pytest.raises(AssertionError):
+        check_case(case)
 
     copy = tmp_path / "lexicon"
     shutil.copytree(lexicon.LEXICON_DIR, copy)
@@ -93,6 +108,7 @@ def test_a_new_grant_verb_is_a_lexicon_edit(tmp_path):
     assert after.grants and after.instrument == "fixed"
     assert [(str(a.value), a.role) for a in after.amounts] == [("300000", "award")]
     assert [(t.metric, t.op, str(t.value), t.unit) for t in after.thresholds] == [("exports", ">=", "5000000", "USD")]
+    check_case(case, lexicon.load(copy))
 
 
 def test_a_broken_lexicon_file_is_one_clear_error(tmp_path):

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,10 +117,12 @@ def portal_page(text: str, city: str) -> str:
   <div class="article">
 {body}
   </div>
-  <div class="tools"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
+  <div class="tools"><a href="javascript:window.print()">【打印本页】</a>
+    <a href="javascript:window.close()">【关闭窗口】</a></div>
 </div>
 <div class="footer"><p><a href="/lxwm/">联系我们</a> | <a href="/wzdt/">网站地图</a> | <a href="/sm/">网站声明</a></p>
-  <p>主办：{city}市人民政府办公室　版权所有：{city}市人民政府　ICP备案号：浙ICP备05001234号　网站标识码：3303000001</p></div>
+  <p>主办：{city}市人民政府办公室　版权所有：{city}市人民政府</p>
+  <p>ICP备案号：浙ICP备05001234号　网站标识码：3303000001</p></div>
 <script>document.write("<span>本网站支持IPv6</span>");</script>
 </body>
 </html>
@@ -127,13 +130,14 @@ def portal_page(text: str, city: str) -> str:
 
 
 def wechat(text: str, city: str, title: str, issued: str) -> str:
-    """A WeChat repost: account header, a 来源 line, ◆ before each heading (Markdown marks dropped),
-    emoji, and the END / 往期推荐 / 阅读原文 tail."""
+    """A WeChat repost, posted nine days after `issued`: account header with that date, a 来源 line,
+    ◆ before each heading (Markdown marks dropped), emoji, and the END / 往期推荐 / 阅读原文 tail."""
+    posted = date.fromisoformat(issued) + timedelta(days=9)
     lines = []
     for line in text.split("\n"):
         plain = re.sub(r"^#+\s*", "", line.strip())
         lines.append(f"◆ {plain}" if HEADING.match(line.strip()) and len(plain) < 40 else plain)
-    head = [f"🔥{title}", "", f"原创 {city}发布 {issued} 09:30", "", "👆点击上方蓝字关注我们", "",
+    head = [f"🔥{title}", "", f"原创 {city}发布 {posted.isoformat()} 09:30", "", "👆点击上方蓝字关注我们", "",
             f"来源：{city}市人民政府门户网站", ""]
     tail = ["", "—— END ——", "", "▶ 往期推荐", "", f"{city}跨境电商再传喜讯！", "", "分享  收藏  点赞  在看", "",
             "阅读原文"]
@@ -151,7 +155,7 @@ def chromium() -> str:
 def print_pdf(page: Path, out: Path) -> Path:
     """`page` printed to `out` by headless Chromium (its own header and footer lines included)."""
     proc = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--print-to-pdf={out}", page.as_uri()],
-                          capture_output=True, text=True, timeout=180)
+                          check=False, capture_output=True, text=True, timeout=180)
     if proc.returncode != 0 or not out.is_file():
         raise RuntimeError(f"chromium could not print {page}: {proc.stderr[-400:]}")
     return out
@@ -223,7 +227,7 @@ def matrix(out_root: Path) -> list[str]:
             path = ROOT / spec["file"] if variant == "plain" else make_variant(variant, spec_path, out_root)
             try:
                 result = score_file(path, spec, path.parent)
-            except Exception as exc:  # a crash is a cell of the matrix, not the end of it
+            except Exception as exc:  # noqa: BLE001 - a crash is a cell of the matrix, not its end
                 cells.append("crash")
                 print(f"{variant} {spec_path.stem}: {type(exc).__name__}: {exc}", file=sys.stderr)
                 total += count(spec)

@@ -8,7 +8,8 @@ import sys
 from policykg.commands._common import add_store, store_of
 
 CSV_FIELDS = ["id", "city", "document", "article", "kind", "categories", "instrument", "rates_percent",
-              "amounts", "thresholds", "one_time", "funding", "text", "source"]
+              "amounts", "thresholds", "one_time", "max_per_enterprise_cny", "ceiling_only", "count_limits",
+              "requirements", "funding", "text", "source"]
 
 
 def register(sub) -> None:

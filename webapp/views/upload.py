@@ -6,6 +6,8 @@ understood, and a warning for each thing missing. The file is kept beside the st
 (STORE-uploads/) because clause offsets point into it; a different file of the same name gets a
 name of its own. When Neo4j is configured and up, it is reloaded from the new store; if that fails
 the app says so and carries on.
+Reading and adding run in worker processes (webapp.worker) with time and memory limits; a file
+that would replace another city's document needs an explicit confirmation naming it.
 """
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ import streamlit as st
 
 from policykg import config
 from policykg.errors import PolicyKGError
+from policykg.build import replaced_by
+from webapp import tasks, worker
 from webapp.i18n import city as city_name
 from webapp.i18n import t
 from webapp.state import Ctx
-from webapp.views.common import link
+from webapp.views.common import link, plain
 
 TYPES = ["txt", "md", "pdf", "docx", "html", "htm"]
 
@@ -42,11 +46,14 @@ def safe_name(name: str) -> str:
     return f"{stem}.{ext.lower()}" if dot else stem
 
 
-def preview(path: Path):
-    """The review of the document the pipeline reads from `path` (PolicyKGError when it cannot)."""
-    from ingest.review import review_file
+PREVIEW_TIMEOUT_S = 120.0  # reading one file, in a worker process killed after this
+ADD_TIMEOUT_S = 300.0  # adding it: waiting for the store's lock, ingesting, writing the store
 
-    return review_file(path, config.project_root())
+
+def preview(path: Path):
+    """The review of the document the pipeline reads from `path`, made in a worker process
+    (webapp.worker); raises PolicyKGError when it cannot, runs too long or takes too much memory."""
+    return worker.run(tasks.preview, path, timeout_s=PREVIEW_TIMEOUT_S, what=t("upload.reading"), status=st.empty())
 
 
 WARNING_KEYS = {"unstructured": "upload.warn.unstructured", "no city": "upload.warn.city",
@@ -99,11 +106,10 @@ def stored_name(folder: Path, name: str, data: bytes) -> str:
     return f"{stem}-{suffix}.{ext}" if dot else f"{name}-{suffix}"
 
 
-def add_to_store(store: Path, path: Path):
-    """policykg.build.update with this one file; returns its report."""
-    from policykg.build import update
-
-    return update(store, config.project_root(), add=[path])
+def add_to_store(store: Path, path: Path, replace: bool = False):
+    """policykg.build.update with this one file, in a worker process; returns its report."""
+    return worker.run(tasks.add_to_store, store, path, replace, timeout_s=ADD_TIMEOUT_S, what=t("upload.adding"),
+                      status=st.empty())
 
 
 def sync_neo4j(ctx: Ctx) -> str | None:
@@ -135,7 +141,7 @@ def render(ctx: Ctx) -> None:
         try:
             review = preview(probe)
         except PolicyKGError as exc:
-            st.error(t("upload.failed", error=exc))
+            st.error(plain(t("upload.failed", error=exc)))
             return
     doc = review.document
     st.subheader(t("upload.preview"))
@@ -144,9 +150,15 @@ def render(ctx: Ctx) -> None:
             f'{html.escape(doc.number or doc.id)}</h4><div class="title" lang="zh">{html.escape(doc.title or "")}</div>'
             f'<div>{html.escape(t("doc.clauses", clauses=len(doc.clauses), incentives=incentives))}</div></div>')
     show_review(review)
-    replaced = [d for d in ctx.corpus.docs if d.id == doc.id or (doc.number and d.number == doc.number)]
-    if replaced:
-        st.info(t("upload.replaces", id=", ".join(d.id for d in replaced)))
+    replaced = replaced_by(doc, ctx.corpus.docs)
+    other = [d for d in replaced if d.city != doc.city]
+    named = "; ".join(f"{city_name(d.city)} {d.number or d.id} ({d.id})" for d in replaced)
+    if other:
+        st.warning(plain(t("upload.replaces_other", city=city_name(doc.city), number=doc.number or doc.id, docs=named)))
+        if not st.checkbox(plain(t("upload.confirm_replace", docs=named)), key=f"upload_confirm_{round_}"):
+            return
+    elif replaced:
+        st.info(plain(t("upload.replaces", docs=named)))
     if not st.button(t("upload.add"), type="primary", key="upload_add"):
         return
     folder = uploads_dir(ctx.store)
@@ -154,9 +166,9 @@ def render(ctx: Ctx) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(upload.getvalue())
     try:
-        add_to_store(ctx.store, target)
+        add_to_store(ctx.store, target, replace=bool(other))
     except PolicyKGError as exc:
-        st.error(t("upload.failed", error=exc))
+        st.error(plain(t("upload.failed", error=exc)))
         return
     # start again with an empty uploader, the new store, and the result on top
     st.session_state["upload_done"] = (doc.id, doc.city, doc.number or doc.id, len(doc.clauses), sync_neo4j(ctx))
@@ -165,9 +177,9 @@ def render(ctx: Ctx) -> None:
 
 
 def show_done(doc_id: str, city: str, number: str, clauses: int, neo4j_problem: str | None) -> None:
-    st.success(t("upload.added", city=city_name(city), number=number, clauses=clauses))
+    st.success(plain(t("upload.added", city=city_name(city), number=number, clauses=clauses)))
     if neo4j_problem:
-        st.warning(t("upload.neo4j", error=neo4j_problem))
+        st.warning(plain(t("upload.neo4j", error=neo4j_problem)))
     links = " · ".join(f'<a href="{html.escape(link(v, doc=doc_id) if v == "document" else link(v))}" '
                        f'target="_self">{html.escape(t("view." + v))}</a>'
                        for v in ("overview", "compare", "document", "timeline"))
