@@ -18,6 +18,7 @@ from ingest import categories, payout
 from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
+from ingest.files import doc_id_for
 from ingest.figures import find_money, find_percents
 from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
@@ -29,15 +30,8 @@ from ingest.read import Source, read_source
 from ingest.structure import parse_structure
 from policykg.errors import PolicyKGError
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 TARGET = re.compile(r"到20\d\d年|培育[^。]{0,30}\d+(?:家|个)|新增[^。]{0,20}\d+家以上|累计开展|每年举办")
 GENERAL = re.compile(r"^本(?:意见|政策|措施|办法|行动计划|计划|通知|规定)|适用于|负责解释|另行制定|为准")
-
-
-def doc_id_for(path: Path) -> str:
-    """A stable, IRI-safe id from the file name: 'Wenzhou 2022(60).txt' -> 'wenzhou-2022-60'."""
-    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower()
-    return stem or "document"
 
 
 def _kind(text: str, instrument: str | None, grants: bool, general: bool) -> str:
@@ -173,16 +167,6 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def corpus_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise PolicyKGError(f"{folder}: no such corpus folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED
-                   and p.stem.lower() != "readme")  # a folder's README describes it, it is no policy
-    if not files:
-        raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
-    return files
 
 
 def _lineage(articles, art):

@@ -104,7 +104,7 @@ def unique_ids(files: list[Path]) -> list[str]:
     ('温州 2022(60).txt' and '温州-2022-60.md') gets a suffix from its own name."""
     import hashlib
 
-    from ingest.pipeline import doc_id_for
+    from ingest.files import doc_id_for
 
     seen: set[str] = set()
     out = []
@@ -124,7 +124,7 @@ def ingest_folder(corpus: Path, root: Path, progress: bool = False,
 
     Large folders are ingested by one worker process per core.
     """
-    from ingest.pipeline import corpus_files
+    from ingest.files import corpus_files
 
     files = corpus_files(corpus)
     ids = unique_ids(files)
@@ -170,7 +170,7 @@ def build(corpus: Path, store: Path, root: Path, progress: bool = False,
     """Ingest a whole folder into a new store. Without `keep_going` any refused file stops the
     build and leaves the store as it was; with it, every other document is built and the report
     lists the refused files (the caller exits non-zero)."""
-    from ingest.pipeline import corpus_files
+    from ingest.files import corpus_files
 
     t0 = time.perf_counter()
     validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
@@ -256,7 +256,8 @@ def _free_id(doc_id: str, path: Path, file: str, docs: dict[str, Document]) -> s
 
 def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator, overrides=None,
             replace: bool = False) -> BuildReport:
-    from ingest.pipeline import doc_id_for, file_label, ingest_file
+    from ingest.files import doc_id_for
+    from ingest.pipeline import file_label, ingest_file
 
     docs = {d.id: d for d in load_documents(store)}
     extracted = {}

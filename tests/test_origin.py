@@ -172,7 +172,7 @@ def test_colliding_file_names_get_distinct_ids(tmp_path):
 
 
 def test_sidecars_are_not_documents(tmp_path):
-    from ingest.pipeline import corpus_files
+    from ingest.files import corpus_files
 
     files = corpus_files(ORIGIN)
     assert all(not p.name.endswith(".yaml") for p in files)
