@@ -76,6 +76,8 @@ def test_inspect_json_shows_what_the_document_would_become_without_a_store(tmp_p
     assert d["place"] == {"city": "嘉兴", "province": "浙江省", "district": None, "level": "city"}
     used = [f for f in d["found"] if f["field"] == "place" and f["accepted"]]
     assert [(f["rule"], f["result"]) for f in used] == [("issuer-line", "嘉兴 (浙江省, city)")]
+    text = (ORIGIN / "jiaxing-on-a-ningbo-portal.txt").read_text("utf-8")
+    assert text[used[0]["start"]:used[0]["end"]] == used[0]["text"]  # cited at its place in the file
     assert d["number"] == "嘉政办发〔2024〕8号" and d["issuer"] == "嘉兴市人民政府办公室"
     # 三、本政策自2024年5月1日起施行，有效期至2026年12月31日。
     assert (d["validity"]["valid_from"], d["validity"]["valid_to"]) == ("2024-05-01", "2026-12-31")
