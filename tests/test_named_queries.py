@@ -193,7 +193,7 @@ def test_compare_category_independent_site_matches_the_corpus(built_store):
     assert {"shared: city 50%, local 50%", "shared: city 20%, local 80%"} <= set(yc["funding"])  # 5:5, 2:8
     assert (yc["valid_from"], yc["valid_to"]) == ("2024-04-10", "2025-12-31")
     # 杭州 一、（一）: 给予不超过 200 万元的一次性资金扶持; 市区财政各承担 50% 或 25%、75%
-    assert (hz["instrument"], hz["caps"], hz["one_time"]) == ("fixed", ("2000000 CNY",), True)
+    assert (hz["instrument"], hz["caps"], hz["one_time"]) == ("ceiling", ("2000000 CNY",), True)  # only an upper bound (issue 13)
     assert set(hz["funding"]) == {"shared: city 50%, local 50%", "shared: city 25%, local 75%"}
     assert (hz["valid_from"], hz["valid_to"]) == ("2023-02-18", "2026-02-18")
     # 台州 附件一、（三）: 按照企业投资额的 20% 给予一次性资金扶持，最高不超过 100 万元; 2025年1月1日起施行, 有效期为3年
@@ -244,10 +244,11 @@ def test_in_force_on_follows_the_validity_clauses(built_store, day, cities):
 
 
 def test_top_caps_and_coverage_rank_money_exactly(built_store):
-    # 温州 三、14: 所有企业年度累计补助最高不超过 300万元 is the highest exhibition cap
+    # 温州 三、14: 所有企业年度累计补助最高不超过 300万元 is a pool for all enterprises, never a cap (issue 13);
+    # the highest exhibition cap is 温州 二、10: 参加境外展会补助最高不超过 3万元
     columns, rows = nq.run_named("top-caps", {"category": "exhibition", "n": "2"}, "rdf", built_store)
     top = rows_as_dicts(columns, rows)
-    assert len(top) == 2 and top[0]["cap"] == Decimal(3000000) and top[0]["city"] == "温州"
+    assert len(top) == 2 and top[0]["cap"] == Decimal(30000) and top[0]["city"] == "温州"
     assert top[0]["cap"] >= top[1]["cap"]
     columns, rows = nq.run_named("coverage-matrix", {}, "rdf", built_store)
     cells = {(r["city"], r["category"]): r for r in rows_as_dicts(columns, rows)}
@@ -290,7 +291,7 @@ def test_cli_lists_and_runs_named_queries(built_store):
               "--format", "csv")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("city,document,article,clause,cap") and len(lines) == 2 and ",3000000," in lines[1]
+    assert lines[0].startswith("city,document,article,clause,cap") and len(lines) == 2 and ",30000," in lines[1]
 
 
 @pytest.mark.parametrize("args, message", [
