@@ -525,7 +525,8 @@ def run_named(name: str, params: dict[str, str] | None = None, backend: str = "r
 
         check_cypher_readonly(q.cypher)
         columns, rows, _ = run_read(neo4j_settings or settings_from(), q.cypher,
-                                    {k: b.cypher for k, b in bound.items()}, timeout_s=timeout_s, limit=limit)
+                                    {k: b.cypher for k, b in bound.items()}, timeout_s=timeout_s, limit=limit,
+                                    require_complete_load=True)
     rows = normalise_rows(q, columns, rows, backend)
     return q.column_names, rows if cut is None else rows[:cut]
 
