@@ -3,10 +3,14 @@ Chinese draft in their style with every parameter footnoted to the clauses it ca
 
 `parameter_ranges(docs, category)` collects, from every incentive clause of the category,
 the rate, cap (and what it is per), award, per-unit amount, thresholds, bonus, one-time or
-yearly, and the funding split. `draft(docs, category, like, settings)` picks a model
-precedent (of the `like` city if given, else of the commonest instrument), fills its
-pattern with the values the user set or the precedents' median, and renders Markdown with
-footnotes [^n] citing clause id, city, article and source sentence.
+yearly, and the funding split. Values are grouped like for like: an amount by its kind (a cap
+on a rate, a ceiling only, a fixed sum), basis (per site, per enterprise …) and period
+(one-time, yearly, term); a threshold by metric, unit and whose figure it is. A range or a
+median is only ever taken within one group; the other groups are shown beside it.
+`draft(docs, category, like, settings)` picks a model precedent (of the `like` city if given,
+else of the commonest instrument), keeps its conditions and counts limits, fills its pattern
+with the values the user set (in the unit typed) or the median of the model's group, and renders
+Markdown with footnotes [^n] citing clause id, city, article and source sentence.
 """
 from __future__ import annotations
 
@@ -14,54 +18,18 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from analysis.draft_values import PARAMETERS, parse_settings
+from analysis.draft_words import (
+    METRIC_ZH, NOUNS, PER_ZH, PERIOD_ZH, SITE_METRIC_ZH, SUBJECTS, UNIT_PER_ZH, fmt, group_label, plain,
+    zh_amount,
+)
 from ingest.categories import scheme, with_broader
-from ingest.model import Clause, Document
+from ingest.model import Amount, Clause, Document, Threshold
 from policykg.errors import PolicyKGError
 
-PARAMETERS = {
-    "rate": "比例 rate (%)",
-    "cap": "上限 cap (元)",
-    "award": "定额 award (元)",
-    "per_unit": "单价 per-unit amount (元)",
-    "threshold": "门槛 threshold",
-    "bonus": "加码 bonus (元)",
-    "one_time": "一次性 one-time (true) or yearly (false)",
-    "city_share": "市级承担 city share of funding (%)",
-}
-
-SUBJECTS = {
-    "independent-site": "自建跨境电商独立站", "exhibition": "参加境内外展会", "trademark": "在境外注册自有商标",
-    "patent": "获得境外专利授权", "certification": "通过国际认证", "export-credit-insurance": "投保出口信用保险",
-    "overseas-warehouse": "自建或租赁海外仓", "public-overseas-warehouse": "建设经认定的市级公共海外仓",
-    "brand-promotion": "开展自主品牌境外推广", "import": "开展进口业务", "talent": "开展跨境电商人才培训",
-    "logistics": "开展跨境电商物流业务", "industrial-park": "建设运营跨境电商产业园",
-    "service-provider": "为跨境电商企业提供综合服务", "platform": "运营跨境电商交易平台",
-    "demonstration-award": "新获评跨境电商示范企业", "outbound-investment": "在境外开展投资项目",
-    "service-trade": "开展服务贸易出口", "store-opening": "在第三方跨境电商平台开设店铺",
-    "export-business": "开展跨境电商出口业务", "consolidation-warehouse": "运营进出口集货仓",
-    "live-streaming": "开展跨境直播", "industrial-belt": "建设产业带选品中心或线上专区",
-    "events": "举办跨境电商会议、展览等活动", "overseas-network": "建设跨境电商海外网络站点",
-}
-METRIC_ZH = {
-    "exports": "年度跨境电商出口额", "turnover": "年度跨境电商交易额", "imports": "年度进口额",
-    "service-exports": "年度服务贸易出口额", "area": "使用面积", "operating-time": "运营时间",
-    "enrolment": "招生人数", "training-days": "培训天数", "trainees": "每场培训人数",
-    "investment": "中方实际投资额", "ownership": "持有独立站域名所有权主体的股份", "enterprises": "服务企业数量",
-    "revenue": "服务营收", "logistics-revenue": "年度跨境链路物流收入", "growth": "服务营收同比增幅",
-    "orders": "交易数量", "flights": "全年航班数", "contract-years": "劳动合同期限", "share": "占比",
-    "trade": "年度跨境电商进出口额", "contract-value": "合同金额",
-}
-UNIT_ZH = {"USD": "美元", "CNY": "元", "m2": "平方米", "person": "人", "day": "天", "year": "年",
-           "month": "个月", "enterprise": "家", "percent": "%", "order": "单", "flight": "班"}
-PER_ZH = {"site": "单个独立站", "enterprise": "单家企业", None: "单家企业", "booth": "每个展位",
-          "warehouse": "单个海外仓", "session": "每场培训", "institution": "单个机构", "event": "单个活动",
-          "operator": "单个运营主体", "platform": "单个平台", "center": "单个选品中心", "store": "单个店铺"}
-UNIT_PER_ZH = {"USD imported": "进口1美元", "person": "人", "m2-month": "平方米每月", "flight": "班",
-               "enterprise": "家企业"}
-_NOUNS = ("资金扶持", "资金支持", "资金奖励", "补助", "奖励")
-
+__all__ = ["PARAMETERS", "parse_settings", "draft", "parameter_ranges", "precedents", "draft_record", "zh_amount"]
 
 @dataclass
 class Source:
@@ -83,6 +51,19 @@ class Observation:
     metric: str | None = None
     op: str | None = None
     qualifier: str | None = None
+    kind: str | None = None  # cap | ceiling | award | per-unit | bonus (money parameters)
+    basis: str | None = None
+    period: str | None = None
+    scope: str | None = None  # thresholds: whose figure
+
+    @property
+    def group(self) -> tuple:
+        """What makes two values comparable: kind, basis and period; metric, unit and scope."""
+        if self.metric is not None:
+            return (self.metric, self.unit, self.scope)
+        if self.kind is not None:
+            return (self.kind, self.basis, self.period) + ((self.qualifier,) if self.qualifier else ())
+        return ()
 
 
 @dataclass
@@ -95,10 +76,29 @@ class Parameter:
     metric: str | None = None  # threshold: the metric and unit the draft uses
     unit: str | None = None
     op: str | None = None
+    group: tuple | None = None  # the group the range and median are taken in (Observation.group)
 
     def numbers(self) -> list[Decimal]:
         return [o.value for o in self.observations if isinstance(o.value, Decimal)
-                and (self.name != "threshold" or (o.metric, o.unit) == (self.metric, self.unit))]
+                and (self.group is None or o.group == self.group)]
+
+    def groups(self) -> dict[tuple, list[Observation]]:
+        """The observations by group, the parameter's own group first."""
+        out: dict[tuple, list[Observation]] = {}
+        if self.group is not None:
+            out[self.group] = []
+        for o in self.observations:
+            out.setdefault(o.group, []).append(o)
+        return {k: v for k, v in out.items() if v}
+
+    def use_group_of(self, o: Observation | None) -> None:
+        """Take ranges and the median in `o`'s group (else the commonest group)."""
+        if o is not None:
+            self.group = o.group
+        elif self.observations:
+            self.group = Counter(x.group for x in self.observations).most_common(1)[0][0]
+        if self.name == "threshold" and self.group:
+            self.metric, self.unit = self.group[0], self.group[1]
 
     @property
     def low(self) -> Decimal | None:
@@ -142,34 +142,6 @@ class Draft:
 
 # --- helpers ------------------------------------------------------------------------------
 
-def fmt(d: Decimal) -> str:
-    d = d.normalize()
-    if d == d.to_integral_value():
-        d = d.quantize(Decimal(1))
-    return f"{d:,f}"
-
-
-def _plain(d: Decimal) -> str:
-    return fmt(d).replace(",", "")
-
-
-def zh_amount(v: Decimal, unit: str | None = "CNY") -> str:
-    """Money and quantities the way the documents write them.
-
-    >>> zh_amount(Decimal(200000)), zh_amount(Decimal(8000)), zh_amount(Decimal(2000000), "USD")
-    ('20万元', '8000元', '200万美元')
-    >>> zh_amount(Decimal(100000000)), zh_amount(Decimal(3000), "m2"), zh_amount(Decimal(50), "percent")
-    ('1亿元', '3000平方米', '50%')
-    """
-    word = UNIT_ZH.get(unit or "CNY", unit or "")
-    if unit in ("CNY", "USD", None):
-        if v >= 100000000 and v % 100000000 == 0:
-            return f"{_plain(v / 100000000)}亿{word}"
-        if v >= 10000:
-            return f"{_plain(v / 10000)}万{word}"
-    return f"{_plain(v)}{word}"
-
-
 def _sentence(text: str, needle: str | None) -> str:
     """The sentence of `text` (split at 。；) that contains `needle`."""
     parts = [p for p in re.split(r"(?<=[。；])", text) if p]
@@ -181,7 +153,7 @@ def _sentence(text: str, needle: str | None) -> str:
 
 
 def _noun(text: str) -> str:
-    return next((n for n in _NOUNS if n in text), "补助")
+    return next((n for n in NOUNS if n in text), "补助")
 
 
 def _richness(c: Clause) -> int:
@@ -209,7 +181,7 @@ def precedents(docs: list[Document], category: str) -> list[tuple[Document, Clau
 
 
 def _src(d: Document, c: Clause, needle: str | None) -> Source:
-    return Source(c.id, d.city, d.number, c.article, _sentence(c.text, needle))
+    return Source(c.id, d.city_shown, d.number, c.article, _sentence(c.text, needle))
 
 
 def parameter_ranges(docs: list[Document], category: str) -> dict[str, Parameter]:
@@ -223,26 +195,26 @@ def parameter_ranges(docs: list[Document], category: str) -> dict[str, Parameter
                 _src(d, c, r.text), qualifier=r.qualifier))
         for a in c.amounts:
             name = {"cap": "cap", "award": "award", "per-unit": "per_unit", "bonus": "bonus"}.get(a.role)
-            if name is None or a.per == "all-enterprises":
-                continue
+            if name is None:
+                continue  # a pool for all beneficiaries is no one's amount
             shown = zh_amount(a.value)
             if name == "per_unit" and a.unit:
                 shown += f" / {a.unit}"
-            elif a.per or a.per_year or a.qualifier:
-                words = (a.qualifier, PER_ZH.get(a.per, a.per) if a.per else None, "每年" if a.per_year else None)
+            else:
+                words = (a.qualifier, PER_ZH.get(a.basis, a.basis), PERIOD_ZH.get(a.period))
                 shown += f"（{' '.join(x for x in words if x)}）"
             params[name].observations.append(Observation(
                 a.value, shown, _src(d, c, a.text), per=a.per, per_year=a.per_year, unit=a.unit,
-                qualifier=a.qualifier))
+                qualifier=a.qualifier, kind=_kind(c, a), basis=a.basis, period=a.period))
         for b in c.bonuses:
             if b.percent is not None:
                 params["bonus"].observations.append(Observation(
                     None, f"上浮{fmt(b.percent)}%", _src(d, c, b.text), qualifier=b.condition))
         for t in c.thresholds:
             params["threshold"].observations.append(Observation(
-                t.value, f"{METRIC_ZH.get(t.metric, t.metric)} {'超过' if t.op == '>' else '达'}"
+                t.value, f"{_metric_zh(t)} {'超过' if t.op == '>' else '达'}"
                 f"{zh_amount(t.value, t.unit)}{'以上' if t.op == '>=' else ''}",
-                _src(d, c, t.text), unit=t.unit, metric=t.metric, op=t.op))
+                _src(d, c, t.text), unit=t.unit, metric=t.metric, op=t.op, scope=t.scope))
         if c.one_time is not None:
             params["one_time"].observations.append(Observation(
                 c.one_time, "一次性" if c.one_time else "每年",
@@ -257,59 +229,40 @@ def parameter_ranges(docs: list[Document], category: str) -> dict[str, Parameter
             if r.districts:
                 shown += f"（{'、'.join(r.districts)}）"
             params["city_share"].observations.append(Observation(share, shown, Source(
-                c.id, d.city, d.number, c.article, r.text)))
-    groups = Counter((o.metric, o.unit) for o in params["threshold"].observations)
-    if groups:
-        (params["threshold"].metric, params["threshold"].unit), _ = groups.most_common(1)[0]
+                c.id, d.city_shown, d.number, c.article, r.text)))
+    for name in ("cap", "award", "per_unit", "bonus", "threshold"):
+        params[name].use_group_of(None)
     return params
 
 
+_ENTITY = ("enterprise", "operator", "institution", "platform")
+
+
+def _with_conditions(subject: str, c: Clause) -> str:
+    """The subject with the model's conditions kept: 新建…独立站（须直接持有独立站申报域名）."""
+    for r in c.requirements:
+        if r.kind == "new-build":
+            subject = "新建" + subject.removeprefix("自建").removeprefix("新建")
+    for r in c.requirements:
+        if r.kind == "domain-ownership" and r.text:
+            subject += f"（{'须' if r.direct else '需'}{r.text.removeprefix('须')}）" if r.direct else \
+                f"（需{r.text}的股份或份额）"
+    return subject
+
+
+def _kind(c: Clause, a: Amount) -> str:
+    if a.role == "cap" and c.ceiling_only:
+        return "ceiling"
+    return a.role
+
+
+def _metric_zh(t: Threshold) -> str:
+    if t.scope == "site" and t.metric in SITE_METRIC_ZH:
+        return SITE_METRIC_ZH[t.metric]
+    return METRIC_ZH.get(t.metric, t.metric)
+
+
 # --- the draft ----------------------------------------------------------------------------
-
-def parse_settings(items: list[str] | dict | None) -> dict[str, Decimal | bool]:
-    """`cap=300000`, `rate=50%`, `cap=30万`, `one_time=false` -> typed values; unknown keys refused."""
-    if not items:
-        return {}
-    pairs = items.items() if isinstance(items, dict) else []
-    if not isinstance(items, dict):
-        pairs = []
-        for item in items:
-            if "=" not in item:
-                raise PolicyKGError(f"--set {item}: expected NAME=VALUE, e.g. cap=300000")
-            k, v = item.split("=", 1)
-            pairs.append((k.strip(), v.strip()))
-    out: dict[str, Decimal | bool] = {}
-    for k, v in pairs:
-        if k not in PARAMETERS:
-            raise PolicyKGError(f"--set {k}: unknown parameter; one of: {', '.join(PARAMETERS)}")
-        if k == "one_time":
-            if isinstance(v, bool):
-                out[k] = v
-                continue
-            word = str(v).lower()
-            if word in ("true", "yes", "1", "一次性"):
-                out[k] = True
-            elif word in ("false", "no", "0", "每年", "yearly"):
-                out[k] = False
-            else:
-                raise PolicyKGError(f"--set one_time={v}: expected true (一次性) or false (每年)")
-            continue
-        text = str(v).replace(",", "").strip()
-        scale = Decimal(1)
-        for suffix, mult in (("%", 1), ("亿元", 100000000), ("亿", 100000000), ("万元", 10000), ("万", 10000),
-                             ("元", 1)):
-            if text.endswith(suffix):
-                text, scale = text[:-len(suffix)], Decimal(mult)
-                break
-        try:
-            value = Decimal(text) * scale
-        except InvalidOperation:
-            raise PolicyKGError(f"--set {k}={v}: expected a number (e.g. 300000, 30万, 50%)") from None
-        if value < 0 or ((k in ("rate", "city_share")) and value > 100):
-            raise PolicyKGError(f"--set {k}={v}: out of range")
-        out[k] = value
-    return out
-
 
 def _model(pairs: list[tuple[Document, Clause]], like: str | None) -> tuple[Document, Clause]:
     computable = [(d, c) for d, c in pairs if c.instrument in ("proportional", "fixed", "per-unit", "tiered")]
@@ -317,7 +270,7 @@ def _model(pairs: list[tuple[Document, Clause]], like: str | None) -> tuple[Docu
         city = like.removesuffix("市")
         mine = [(d, c) for d, c in computable if d.city == city] or [(d, c) for d, c in pairs if d.city == city]
         if not mine:
-            have = sorted({d.city for d, _ in pairs})
+            have = sorted({d.city_shown for d, _ in pairs})
             raise PolicyKGError(f"--like {like}: no precedent of this category in {city}; cities with one: "
                                 f"{', '.join(have)}")
         return max(mine, key=lambda x: _richness(x[1]))
@@ -334,21 +287,26 @@ def draft(docs: list[Document], category: str, like: str | None = None,
     pairs = precedents(docs, category)
     params = parameter_ranges(docs, category)
     md, mc = _model(pairs, like)
-    caps = [a for a in mc.amounts if a.role == "cap" and a.per != "all-enterprises"]
+    caps = [a for a in mc.amounts if a.role == "cap"]
     awards = [a for a in mc.amounts if a.role == "award"]
     units = [a for a in mc.amounts if a.role == "per-unit"]
     bonuses = [a for a in mc.amounts if a.role == "bonus"]
+    # ranges and medians in the model's own group: same kind, basis and period; same metric
+    for name, items in (("cap", caps), ("award", awards), ("per_unit", units), ("bonus", bonuses),
+                        ("threshold", mc.thresholds[:1])):
+        mine = [o for o in params[name].observations if o.source.clause_id == mc.id
+                and items and o.value == items[0].value]
+        params[name].use_group_of(mine[0] if mine else None)
 
     def pick(name: str, present: bool):
         p = params[name]
         if name in chosen:
             p.value, p.chosen_by = chosen[name], "user"
         elif present and name == "one_time":
-            votes = Counter(o.value for o in p.observations)
-            if votes and votes.most_common(1)[0][1] * 2 > len(p.observations):
-                p.value, p.chosen_by = votes.most_common(1)[0][0], "majority"
-            else:
-                p.value, p.chosen_by = mc.one_time, "model"
+            # the period belongs to the model's amounts: a yearly cap stays yearly, a term stays unsaid
+            yearly_amounts = any(a.period == "yearly" for a in mc.amounts)
+            p.value = mc.one_time if mc.one_time is not None else (False if yearly_amounts else None)
+            p.chosen_by = "model" if p.value is not None else "none"
         elif present and p.median is not None:
             p.value, p.chosen_by = p.median, "median"
         else:
@@ -361,16 +319,15 @@ def draft(docs: list[Document], category: str, like: str | None = None,
     has_unit = pick("per_unit", bool(units))
     has_threshold = pick("threshold", bool(mc.thresholds))
     if has_threshold:
-        t = next((t for t in mc.thresholds if (t.metric, t.unit) == (params["threshold"].metric,
-                                                                      params["threshold"].unit)), None)
-        if t is None and mc.thresholds and "threshold" not in chosen:
-            t = mc.thresholds[0]
-            params["threshold"].metric, params["threshold"].unit = t.metric, t.unit
-            params["threshold"].value = params["threshold"].median
-        params["threshold"].op = t.op if t else ">="
-        if params["threshold"].metric is None:
+        th = params["threshold"]
+        t = mc.thresholds[0] if mc.thresholds else None
+        th.op = t.op if t else ">="
+        if th.metric is None:
             raise PolicyKGError("--set threshold: no precedent of this category has a threshold to take "
                                 "the metric from")
+        typed = getattr(th.value, "unit", None)
+        if th.chosen_by == "user" and typed:
+            th.unit = typed  # read as typed: 500万美元 stays dollars, 1000万元 stays yuan
     has_bonus = pick("bonus", bool(bonuses))
     has_period = pick("one_time", True)
     model_funding = [r for r in md.funding_rules if r.id in mc.funding]
@@ -392,11 +349,13 @@ def draft(docs: list[Document], category: str, like: str | None = None,
     lead = [] if cap_phrase else yearly
     frags: list[tuple[str, str | None]] = []
     subject = SUBJECTS.get(category) or f"开展{scheme()[category].zh}相关业务"
-    frags.append((f"对{subject}", None))
+    frags.append((f"对{_with_conditions(subject, mc)}", None))
     if has_threshold:
         p = params["threshold"]
         word = "超过" if p.op == ">" else "达"
-        frags.append((f"且{METRIC_ZH.get(p.metric, p.metric)}{word}", None))
+        scope = p.group[2] if p.group else None
+        label = SITE_METRIC_ZH.get(p.metric) if scope == "site" else None
+        frags.append((f"且{label or METRIC_ZH.get(p.metric, p.metric)}{word}", None))
         frags.append((zh_amount(p.value, p.unit) + ("以上" if p.op == ">=" else ""), "threshold"))
     frags.append(("的企业，", None))
     if mc.instrument == "tiered" and mc.tiers and not (has_rate or has_award):
@@ -410,7 +369,7 @@ def draft(docs: list[Document], category: str, like: str | None = None,
         rate = mc.rates[0] if mc.rates else next((r for _, c in pairs for r in c.rates if r.base), None)
         written = re.search(r"按(?:照)?([^，。；]{2,40}?)的\d+(?:\.\d+)?%", mc.text)
         base = rate.base if rate and rate.base else written.group(1) if written else "实际发生费用"
-        frags += [(f"按{base}的", None), (f"{_plain(params['rate'].value)}%", "rate")] + lead + [("给予", None)]
+        frags += [(f"按{base}的", None), (f"{plain(params['rate'].value)}%", "rate")] + lead + [("给予", None)]
         frags += once + [(noun, None)]
     elif has_unit:
         u = units[0] if units else None
@@ -418,15 +377,20 @@ def draft(docs: list[Document], category: str, like: str | None = None,
         frags += [(f"按每{per}", None), (zh_amount(params["per_unit"].value), "per_unit")] + lead
         frags += [(f"给予{noun}", None)]
     elif has_award:
-        frags += lead + [("给予", None), (zh_amount(params["award"].value), "award"), ("的", None)]
+        basis = awards[0].basis if awards else None
+        unit_words = PER_ZH.get(basis, "") if basis and basis not in _ENTITY else ""
+        frags += lead + [(f"给予{unit_words}", None), (zh_amount(params["award"].value), "award"), ("的", None)]
         frags += once + [(noun, None)]
     elif has_cap:
         frags += lead + [("给予不超过", None), (zh_amount(params["cap"].value), "cap"), ("的", None)]
         frags += once + [(noun, None)]
     if cap_phrase:
-        per = caps[0].per if caps else None
-        frags += [(f"，{PER_ZH.get(per, '单家企业')}", None)] + (yearly or [])
+        per = caps[0].basis if caps else None
+        where = caps[0].qualifier or "" if caps else ""
+        frags += [(f"，{where}{PER_ZH.get(per, '单家企业')}", None)] + (yearly or [])
         frags += [(f"{short}最高不超过", None), (zh_amount(params["cap"].value), "cap")]
+    for lim in mc.count_limits:  # 单家企业申报独立站数量最多2个: the model's limits on counts stay
+        frags.append((f"，{lim.text}", None))
     frags.append(("。", None))
     if has_bonus:
         cond = next((b.condition for b in mc.bonuses if b.condition), None) or "在“一带一路”沿线国家或地区的"
@@ -435,11 +399,11 @@ def draft(docs: list[Document], category: str, like: str | None = None,
         frags.append(("。", None))
     if has_share:
         share = params["city_share"].value
-        frags.append((f"所需资金由市级财政和属地财政按{_plain(share)}:{_plain(Decimal(100) - share)}比例分担",
+        frags.append((f"所需资金由市级财政和属地财政按{plain(share)}:{plain(Decimal(100) - share)}比例分担",
                       "city_share"))
         frags.append(("。", None))
     elif len(model_shares) > 1:
-        ratios = "或".join(f"{_plain(x)}:{_plain(Decimal(100) - x)}" for x in model_shares)
+        ratios = "或".join(f"{plain(x)}:{plain(Decimal(100) - x)}" for x in model_shares)
         params["city_share"].chosen_by = "model"
         frags += [(f"所需资金由市级财政和属地财政按{ratios}比例分担（因区、县而异）", "city_share"), ("。", None)]
     elif model_funding:
@@ -454,7 +418,7 @@ def draft(docs: list[Document], category: str, like: str | None = None,
         if name and name not in used:
             used.append(name)
     text = "".join(t for t, _ in frags)
-    precs = [Precedent(c.id, d.city, d.number, c.article, c.instrument, c.one_time, c.text) for d, c in pairs]
+    precs = [Precedent(c.id, d.city_shown, d.number, c.article, c.instrument, c.one_time, c.text) for d, c in pairs]
     model = next(p for p in precs if p.clause_id == mc.id)
     result = Draft(category, scheme()[category].zh, like, model, precs, params, used, text, "")
     result.markdown = _markdown(result, frags, pairs, mc)
@@ -470,14 +434,22 @@ def _range(p: Parameter) -> str:
     if p.name == "city_share":
         xs = p.numbers()
         fiscal = sum(o.value is None for o in p.observations)
-        parts = ([f"{_plain(min(xs))}% – {_plain(max(xs))}%" if min(xs) != max(xs) else f"{_plain(xs[0])}%"]
+        parts = ([f"{plain(min(xs))}% – {plain(max(xs))}%" if min(xs) != max(xs) else f"{plain(xs[0])}%"]
                  if xs else []) + ([f"按现行财政体制分担 ×{fiscal}"] if fiscal else [])
         return "; ".join(parts) or "—"
     if p.low is None:
         return "、".join(sorted({o.display for o in p.observations})) or "—"
-    unit = p.unit if p.name == "threshold" else "percent" if p.name == "rate" else "CNY"
-    lo, hi = zh_amount(p.low, unit), zh_amount(p.high, unit)
-    return lo if lo == hi else f"{lo} – {hi}"
+    parts = []
+    for key, obs in p.groups().items():
+        xs = [o.value for o in obs if isinstance(o.value, Decimal)]
+        if not xs:
+            continue
+        unit = key[1] if p.name == "threshold" and key else "percent" if p.name == "rate" else "CNY"
+        lo, hi = zh_amount(min(xs), unit), zh_amount(max(xs), unit)
+        shown = lo if lo == hi else f"{lo} – {hi}"
+        label = group_label(p.name, key)
+        parts.append(f"{label}: {shown} (n={len(xs)})" if label else shown)
+    return "; ".join(parts) or "—"
 
 
 def _value(p: Parameter) -> str:
@@ -488,17 +460,20 @@ def _value(p: Parameter) -> str:
     if p.name == "city_share" and p.value is None:
         return "as the model precedent"
     if p.name in ("rate", "city_share"):
-        return f"{_plain(p.value)}%"
+        return f"{plain(p.value)}%"
     if p.name == "threshold":
         op = {">": "超过", ">=": "≥"}.get(p.op or ">=", p.op)
-        return f"{METRIC_ZH.get(p.metric, p.metric)} {op} {zh_amount(p.value, p.unit)}"
+        scope = p.group[2] if p.group else None
+        label = (SITE_METRIC_ZH.get(p.metric) if scope == "site" else None) or METRIC_ZH.get(p.metric, p.metric)
+        return f"{label} {op} {zh_amount(p.value, p.unit)}"
     return zh_amount(p.value)
 
 
 def _why(p: Parameter) -> str:
     n = len(p.numbers()) or len(p.observations)
+    own = f" of the same kind, basis and period ({group_label(p.name, p.group)})" if p.group else ""
     return {"user": f"set by the user; precedents {_range(p)}",
-            "median": f"median of {n} precedent value(s), range {_range(p)}",
+            "median": f"median of {n} precedent value(s){own}",
             "majority": f"most precedents ({_range(p)})",
             "model": f"as the model precedent; precedents {_range(p)}"}.get(p.chosen_by, _range(p))
 
@@ -544,7 +519,7 @@ def _markdown(d: Draft, frags, pairs, mc: Clause) -> str:
         p = d.parameters[name]
         obs = p.observations
         if name == "threshold":
-            obs = [o for o in obs if (o.metric, o.unit) == (p.metric, p.unit)] or obs
+            obs = [o for o in obs if o.group == p.group] or obs
         lines.append(f"[^{n}]: **{p.label} = {_value(p)}** — {_why(p)}. Sources:")
         for o in obs:
             lines.append(f"    - {_cite(o)}")
@@ -564,11 +539,20 @@ def draft_record(d: Draft) -> dict:
         "parameters": {name: {
             "label": p.label, "value": val(p.value), "chosen_by": p.chosen_by, "in_draft": name in d.used,
             "min": val(p.low), "max": val(p.high), "median": val(p.median), "metric": p.metric, "unit": p.unit,
-            "op": p.op,
+            "op": p.op, "group": group_label(name, p.group) if p.group else None,
+            "group_unit": (p.group[1] if name == "threshold" and p.group else p.unit),
+            "groups": [{"group": group_label(name, key), "n": len(obs),
+                        "min": val(min((o.value for o in obs if isinstance(o.value, Decimal)), default=None)),
+                        "max": val(max((o.value for o in obs if isinstance(o.value, Decimal)), default=None)),
+                        "unit": key[1] if name == "threshold" and key else None,
+                        "clause_ids": [o.source.clause_id for o in obs]}
+                       for key, obs in p.groups().items()],
             "observations": [{"value": val(o.value), "display": o.display, "clause_id": o.source.clause_id,
                               "city": o.source.city, "document": o.source.document, "article": o.source.article,
                               "sentence": o.source.sentence, "per": o.per, "per_year": o.per_year,
-                              "unit": o.unit, "metric": o.metric, "op": o.op, "qualifier": o.qualifier}
+                              "unit": o.unit, "metric": o.metric, "op": o.op, "qualifier": o.qualifier,
+                              "kind": o.kind, "basis": o.basis, "period": o.period, "scope": o.scope,
+                              "group": group_label(name, o.group) if o.group else None}
                              for o in p.observations]}
             for name, p in d.parameters.items()},
         "precedents": [{"clause_id": p.clause_id, "city": p.city, "document": p.document, "article": p.article,

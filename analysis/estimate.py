@@ -1,13 +1,17 @@
 """Estimate what each city's incentive clauses would pay one enterprise, from its profile.
 
-`estimate(docs, profile)` looks at every incentive clause of every city and puts it in
-exactly one of four lists: `items` (an amount, computed from the profile and the clause's
-rate, cap, thresholds, tiers, per-unit amounts and bonuses, with the arithmetic and the
-source text), `excluded` (computed, but dropped by a stacking rule such as 就高不叠加),
-`not_eligible` (the profile states the facts and a threshold or condition is not met) and
-`not_computable` (一事一议, an amount set by another document, a bare upper bound such as
-给予不超过200万元, or a fact the profile does not state). Nothing is guessed: an absent
-profile key is "not stated", never zero.
+`estimate(docs, profile)` holds on one date (`profile.as_of`, default today) and looks at every
+incentive clause of every city. A clause whose policy is not in force on that date goes to
+`not_in_force` with its validity and pays nothing. Every other one goes to exactly one of four
+lists: `items` (an amount, computed from the profile and the clause's rate, cap, thresholds,
+tiers, per-unit amounts and bonuses, with the arithmetic and the source text; or, for a clause
+that states only a ceiling such as 给予不超过200万元, `amount_cny` None and `up_to_cny`),
+`excluded` (computed, but dropped by a stacking rule such as 就高不叠加), `not_eligible` (the
+profile states the facts and a threshold or condition is not met) and `not_computable`
+(一事一议, an amount set by another document, or a fact the profile does not state). Each city
+has `total_cny` (what is certain) and `up_to_cny` (certain plus ceilings). Nothing is guessed:
+an absent profile key is "not stated", never zero; sound reasoning is done and stated
+(跨境电商交易额 counts imports and exports, so turnover is at least the exports).
 
 Thresholds: op '>=' (以上, 达, 不低于, （含）) includes the number, '>' (超过) excludes it.
 Amounts are Decimal yuan, rounded to the fen at the end of each clause.
@@ -16,8 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from analysis.in_force import in_force, validity_words
 from analysis.profile import FAIR_KINDS, IMPORT_KINDS, RECOGNITIONS, Profile
 from ingest.categories import with_broader
 from ingest.model import Amount, Clause, Document, Rate, Threshold
@@ -37,7 +43,7 @@ class Item:
     document: str | None
     article: str
     category: str | None
-    amount_cny: Decimal
+    amount_cny: Decimal | None  # None for a clause that states only a ceiling: see up_to_cny
     explanation: str
     conditions: list[str] = field(default_factory=list)  # assumed, not checked against the profile
     checks: list[str] = field(default_factory=list)  # thresholds checked against the profile
@@ -48,6 +54,12 @@ class Item:
     source_text: str = ""
     funding: list[str] = field(default_factory=list)
     usd_converted: bool = False  # an exchange rate went into the amount or a threshold check
+    up_to_cny: Decimal | None = None  # a ceiling clause: the most it pays this enterprise in a year
+
+    @property
+    def most(self) -> Decimal:
+        """The amount, or for a ceiling the most it can be (what stacking rules compare)."""
+        return self.amount_cny if self.amount_cny is not None else self.up_to_cny or Decimal(0)
 
 
 @dataclass
@@ -61,6 +73,8 @@ class Skipped:
     source_text: str = ""
     amount_cny: Decimal | None = None  # for excluded items: what it would have paid
     checks: list[str] = field(default_factory=list)  # for not eligible: the thresholds checked
+    valid_from: date | None = None  # for not in force: the policy's validity
+    valid_to: date | None = None
 
 
 @dataclass
@@ -73,6 +87,8 @@ class CityEstimate:
     excluded: list[Skipped]
     not_eligible: list[Skipped]
     not_computable: list[Skipped]
+    up_to_cny: Decimal = Decimal(0)  # total_cny plus the ceilings of ceiling-only clauses
+    not_in_force: list[Skipped] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +98,7 @@ class Estimate:
     usd_cny_rate_assumed: bool
     assumptions: list[str]
     cities: list[CityEstimate]
+    as_of: date = field(default_factory=date.today)
 
     def city(self, name: str) -> CityEstimate:
         for c in self.cities:
@@ -217,11 +234,6 @@ def _count_limit(c: Clause, pattern: str) -> tuple[int | None, str]:
     return int(m.group(1)), _segment(c.text, m.group(0))
 
 
-def _upper_bound_only(c: Clause) -> bool:
-    roles = {a.role for a in c.amounts} | {t.amount.role for t in c.tiers}
-    return not c.rates and bool(roles) and roles <= {"cap"}
-
-
 def _primary(c: Clause, *prefer: str) -> str | None:
     for p in prefer:
         if p in c.categories or p in _cats(c):
@@ -249,6 +261,7 @@ class _Metric:
     value: Decimal
     unit: str
     where: str  # the profile key it comes from
+    lower_bound: bool = False  # the figure is only known to be at least `value` (turnover from exports)
 
 
 class _Eval:
@@ -275,6 +288,10 @@ class _Eval:
             m["exports"] = [_Metric(p.exports_cny, "CNY", "exports_cny")]
         if p.turnover_cny is not None:
             m["turnover"] = [_Metric(p.turnover_cny, "CNY", "turnover_cny")]
+        elif "exports" in m:
+            # 跨境电商交易额 counts imports and exports: it is at least the exports
+            e = m["exports"][0]
+            m["turnover"] = [_Metric(e.value, e.unit, f"turnover ≥ {e.where}", lower_bound=True)]
         if p.service_exports_usd is not None:
             m["service-exports"] = [_Metric(p.service_exports_usd, "USD", "service_exports_usd")]
         return m
@@ -302,6 +319,10 @@ class _Eval:
                                  f"「{quote}」")
         v = self.convert(m, t.unit)
         ok = {">=": v >= t.value, ">": v > t.value, "<=": v <= t.value, "<": v < t.value}[t.op]
+        if m.lower_bound and (t.op in ("<=", "<") or not ok):
+            raise _NotComputable(f"profile does not state {t.metric} ({_METRIC_KEYS.get(t.metric, t.metric)}); "
+                                 f"{m.where.split('≥ ')[-1]} {fmt(m.value)} {m.unit} is only a lower bound of it and "
+                                 f"does not settle 「{quote}」")
         shown = fmt(v.quantize(FEN, ROUND_HALF_UP)) if v != v.quantize(FEN) else fmt(v)
         if m.unit == t.unit:
             value = f"{m.where} {shown} {t.unit}"
@@ -310,6 +331,9 @@ class _Eval:
             value = f"{m.where} {fmt(m.value)} {m.unit} = {shown} {t.unit}{at}"
         line = (f"{value} {_OPS[t.op]} {fmt(t.value)} {t.unit}: "
                 f"{'met' if ok else 'not met'} (「{quote}」: {_MEANING[t.op]})")
+        if m.lower_bound:
+            line += (f"; turnover_cny not stated, but 跨境电商交易额 counts imports and exports, so it is at "
+                     f"least the exports")
         if line not in self.checks:
             self.checks.append(line)
         return ok
@@ -1028,11 +1052,8 @@ def _evaluate(doc: Document, c: Clause, profile: Profile) -> tuple[str, Item | S
         return skip(f"amount set by another document: {refs or 'a distribution plan (按照因素法)'}")
     if not c.rates and not c.amounts and not c.tiers:
         return skip("no amount stated: the clause promises support without a sum or a rate")
-    if _upper_bound_only(c):
-        caps = ", ".join(f"「{_segment(c.text, a.text)}」" for a in _caps(c)) or \
-            ", ".join(f"不超过{fmt(t.amount.value)}" for t in c.tiers)
-        return skip(f"upper bound only: {caps}; the clause sets no rate or fixed sum, so the amount "
-                    "is not determined")
+    if c.ceiling_only:
+        return _ceiling(doc, c, profile, skip)
     for _, claims, handler in _MATCHERS:
         if not claims(c):
             continue
@@ -1048,10 +1069,58 @@ def _evaluate(doc: Document, c: Clause, profile: Profile) -> tuple[str, Item | S
             how = "assumed default" if not profile.usd_cny_rate_given else "from the profile"
             ev.conditions.append(f"USD converted at {fmt(profile.usd_cny_rate)} CNY/USD ({how})")
         explanation = "; ".join(ev.lines) + f". Amount {fmt(amount)} CNY."
-        return "item", Item(c.id, doc.city, doc.number, c.article, category, amount, explanation, ev.conditions,
+        return "item", Item(c.id, doc.city_shown, doc.number, c.article, category, amount, explanation, ev.conditions,
                             ev.checks, ev.notes, _period(c), ev.bound, ev.basis, c.text, _funding(doc, c),
                             ev.rate_used)
     return skip(f"profile does not state what this clause pays for: {_what_it_pays_for(c)}")
+
+
+def _ceiling_basis(ev: _Eval) -> tuple[list[str], str]:
+    """For a clause that states only a ceiling: the profile data showing the enterprise does what
+    it pays for, and the category; raises when the profile does not say."""
+    c, p = ev.c, ev.p
+    if _has(c, "independent-site"):
+        sites = _need(p.independent_sites, "independent_sites")
+        if not sites:
+            raise _NotEligible("the profile lists no independent site")
+        return [f"independent_sites[{i}]" for i in range(len(sites))], "independent-site"
+    if _has(c, "public-overseas-warehouse"):
+        level = _public_level(c) or "city"
+        mine = [i for i, w in _warehouses(ev) if w.public == level]
+        if not mine:
+            raise _NotEligible(f"the profile lists no recognised {level}-level public overseas warehouse (public)")
+        return [f"overseas_warehouses[{i}]" for i in mine], "public-overseas-warehouse"
+    if _has(c, "export-business") and "出口" in c.text:
+        m = ev.base_metrics().get("exports")
+        if m is None:
+            raise _NotComputable("profile does not state exports (exports_usd or exports_cny)")
+        if m.value == 0:
+            raise _NotEligible(f"{m.where} is 0")
+        return [m.where], "export-business"
+    raise _NotComputable(f"profile does not state what this clause pays for: {_what_it_pays_for(c)}")
+
+
+def _ceiling(doc: Document, c: Clause, profile: Profile, skip):
+    """A clause that states only an upper bound: an item with amount None and up_to_cny."""
+    caps = ", ".join(f"「{_segment(c.text, a.text)}」" for a in _caps(c)) or \
+        ", ".join(f"不超过{fmt(t.amount.value)}" for t in c.tiers)
+    if c.max_per_enterprise_cny is None:
+        return skip(f"upper bound only: {caps}, with no bound per enterprise in the text")
+    ev = _Eval(doc, c, profile)
+    try:
+        basis, category = _ceiling_basis(ev)
+        failed = ev.thresholds(ev.base_metrics())
+        if failed:
+            raise _NotEligible("; ".join(failed))
+    except _NotComputable as exc:
+        return skip(f"{exc}; the clause would pay up to {fmt(c.max_per_enterprise_cny)} CNY ({caps})")
+    except _NotEligible as exc:
+        return skip(str(exc), "not_eligible", ev.checks)
+    explanation = (f"up to {fmt(c.max_per_enterprise_cny)} CNY ({c.max_basis}): the clause states only a ceiling "
+                   f"({caps}) and no rule for the amount, which is decided case by case")
+    return "item", Item(c.id, doc.city, doc.number, c.article, category, None, explanation, ev.conditions,
+                        ev.checks, ev.notes, _period(c), "ceiling", basis, c.text, _funding(doc, c),
+                        ev.rate_used, c.max_per_enterprise_cny)
 
 
 def _funding(doc: Document, c: Clause) -> list[str]:
@@ -1082,7 +1151,7 @@ def _stack(docs: list[Document], items: list[Item], clauses: dict[str, Clause]) 
     def drop(it: Item, reason: str):
         if it in kept:
             kept.remove(it)
-            excluded.append(Skipped(it.clause_id, it.category, reason, it.article, it.source_text, it.amount_cny))
+            excluded.append(Skipped(it.clause_id, it.category, reason, it.article, it.source_text, it.most))
 
     # clause rules naming the articles they do not combine with: 该条款与第11条、第12条不重复享受
     for it in list(kept):
@@ -1095,18 +1164,18 @@ def _stack(docs: list[Document], items: list[Item], clauses: dict[str, Clause]) 
                       and _article_number(clauses[o.clause_id]) in nums]
             if not others:
                 continue
-            other_total = sum((o.amount_cny for o in others), Decimal(0))
+            other_total = sum((o.most for o in others), Decimal(0))
             names = ", ".join(o.clause_id for o in others)
-            if it.amount_cny >= other_total:
+            if it.most >= other_total:
                 for o in others:
-                    drop(o, f"「{rule.text}」 ({c.id}): kept the higher, {c.id} {fmt(it.amount_cny)} against "
+                    drop(o, f"「{rule.text}」 ({c.id}): kept the higher, {c.id} {fmt(it.most)} against "
                             f"{names} {fmt(other_total)}")
-                it.notes.append(f"「{rule.text}」: kept, {fmt(it.amount_cny)} ≥ {names} {fmt(other_total)}")
+                it.notes.append(f"「{rule.text}」: kept, {fmt(it.most)} ≥ {names} {fmt(other_total)}")
             else:
                 drop(it, f"「{rule.text}」: kept the higher, {names} {fmt(other_total)} against "
-                         f"{fmt(it.amount_cny)}")
+                         f"{fmt(it.most)}")
                 for o in others:
-                    o.notes.append(f"「{rule.text}」 ({c.id}): kept, {fmt(other_total)} > {fmt(it.amount_cny)}")
+                    o.notes.append(f"「{rule.text}」 ({c.id}): kept, {fmt(other_total)} > {fmt(it.most)}")
 
     # document rules: 同一事项涉及多项奖补的，按“就高”原则不重复享受 / 同一申报数据…不叠加
     for d in docs:
@@ -1116,14 +1185,14 @@ def _stack(docs: list[Document], items: list[Item], clauses: dict[str, Clause]) 
             continue
         rule = sorted(rules, key=lambda s: "同一" not in s.text)[0]  # the one about the same matter or data
         in_doc = [it for it in kept if clauses[it.clause_id].doc_id == d.id]
-        for it in sorted(in_doc, key=lambda x: -x.amount_cny):
+        for it in sorted(in_doc, key=lambda x: -x.most):
             if it not in kept:
                 continue
             for o in [o for o in in_doc if o is not it and o in kept and set(o.basis) & set(it.basis)]:
                 shared = ", ".join(sorted(set(o.basis) & set(it.basis)))
                 drop(o, f"「{rule.text}」 ({d.number}): same profile data ({shared}) as {it.clause_id}; "
-                        f"kept the higher {fmt(it.amount_cny)} against {fmt(o.amount_cny)}")
-                it.notes.append(f"「{rule.text}」: kept against {o.clause_id} ({fmt(o.amount_cny)}), same data")
+                        f"kept the higher {fmt(it.most)} against {fmt(o.most)}")
+                it.notes.append(f"「{rule.text}」: kept against {o.clause_id} ({fmt(o.most)}), same data")
 
     # no rule: say so when two items are computed on the same data
     for it in kept:
@@ -1137,11 +1206,13 @@ def _stack(docs: list[Document], items: list[Item], clauses: dict[str, Clause]) 
 
 # --- the estimate ---------------------------------------------------------------------------
 
-def estimate(docs: list[Document], profile: Profile) -> Estimate:
-    """Per city: the incentives the profile qualifies for, the amounts, and everything else."""
+def estimate(docs: list[Document], profile: Profile, as_of: date | None = None) -> Estimate:
+    """Per city, on `as_of` (else the profile's, else today): the incentives the profile qualifies
+    for, the amounts, and everything else."""
+    on = as_of or profile.as_of or date.today()
     by_city: dict[str, list[Document]] = {}
     for d in docs:
-        by_city.setdefault(d.city, []).append(d)
+        by_city.setdefault(d.city_shown, []).append(d)
     cities = sorted(by_city)
     if profile.cities:
         cities = [c for c in profile.cities if c in by_city]
@@ -1149,11 +1220,18 @@ def estimate(docs: list[Document], profile: Profile) -> Estimate:
     rate_used = False
     for city in cities:
         city_docs = by_city[city]
-        items, not_eligible, not_computable = [], [], []
+        items, not_eligible, not_computable, not_in_force = [], [], [], []
         clauses = {}
         for d in city_docs:
+            force = in_force(d.validity, on)
             for c in d.clauses:
                 if c.kind != "incentive":
+                    continue
+                if force is False:
+                    not_in_force.append(Skipped(
+                        c.id, _primary(c), f"{d.number or d.id} is not in force on {on.isoformat()}: "
+                        f"{validity_words(d.validity)}", c.article, c.text,
+                        valid_from=d.validity.effective or d.validity.issued, valid_to=d.validity.expiry))
                     continue
                 clauses[c.id] = c
                 status, r = _evaluate(d, c, profile)
@@ -1165,18 +1243,26 @@ def estimate(docs: list[Document], profile: Profile) -> Estimate:
                 else:
                     not_computable.append(r)
         kept, excluded = _stack(city_docs, items, clauses)
-        total = sum((i.amount_cny for i in kept), Decimal(0))
+        total = sum((i.amount_cny for i in kept if i.amount_cny is not None), Decimal(0))
+        up_to = total + sum((i.up_to_cny for i in kept if i.amount_cny is None and i.up_to_cny), Decimal(0))
         out.append(CityEstimate(city, [d.number or d.id for d in city_docs], total,
                                 any(i.bound == "maximum" for i in kept), kept, excluded, not_eligible,
-                                not_computable))
+                                not_computable, up_to, not_in_force))
     assumptions = []
     if not profile.usd_cny_rate_given:
         assumptions.append(f"usd_cny_rate not given: {fmt(profile.usd_cny_rate)} CNY per USD assumed"
                            + (" (used)" if rate_used else " (not needed)"))
+    assumptions.append(f"the estimate holds on {on.isoformat()}: a policy not in force on that date pays nothing "
+                       "(listed under not in force)")
+    undated = sorted({d.number or d.id for d in docs if in_force(d.validity, on) is None})
+    if undated:
+        assumptions.append(f"no validity dates stated in {', '.join(undated)}: taken as in force")
     assumptions.append("totals add one-time and yearly amounts granted for the profile's year")
+    assumptions.append("total_cny is what is certain; up_to_cny adds the clauses that state only a ceiling "
+                       "(给予不超过…), each at the most it pays one enterprise")
     assumptions.append("amounts marked 'maximum' come from a rate the clause states as a ceiling "
                        "(不超过70%): the clause pays at most that much")
-    return Estimate(profile.name, profile.usd_cny_rate, not profile.usd_cny_rate_given, assumptions, out)
+    return Estimate(profile.name, profile.usd_cny_rate, not profile.usd_cny_rate_given, assumptions, out, on)
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -1191,43 +1277,51 @@ def estimate_record(est: Estimate) -> dict:
             r["amount_cny"] = num(s.amount_cny)
         if s.checks:
             r["checks"] = s.checks
+        if s.valid_from or s.valid_to:
+            r["valid_from"] = s.valid_from.isoformat() if s.valid_from else None
+            r["valid_to"] = s.valid_to.isoformat() if s.valid_to else None
         r["source_text"] = s.source_text
         return r
 
     return {
         "profile": est.profile,
+        "as_of": est.as_of.isoformat(),
         "usd_cny_rate": num(est.usd_cny_rate),
         "usd_cny_rate_assumed": est.usd_cny_rate_assumed,
         "assumptions": est.assumptions,
         "cities": [{
             "city": c.city, "documents": c.documents, "total_cny": num(c.total_cny),
-            "total_is_maximum": c.total_is_maximum,
+            "up_to_cny": num(c.up_to_cny), "total_is_maximum": c.total_is_maximum,
             "items": [{
                 "clause_id": i.clause_id, "category": i.category, "document": i.document, "article": i.article,
-                "amount_cny": num(i.amount_cny), "period": i.period, "bound": i.bound,
+                "amount_cny": num(i.amount_cny), "up_to_cny": num(i.up_to_cny), "period": i.period,
+                "bound": i.bound,
                 "explanation": i.explanation, "conditions": i.conditions, "checks": i.checks, "notes": i.notes,
                 "basis": i.basis, "funding": i.funding, "source_text": i.source_text,
             } for i in c.items],
             "excluded": [skipped(s) for s in c.excluded],
             "not_eligible": [skipped(s) for s in c.not_eligible],
             "not_computable": [skipped(s) for s in c.not_computable],
+            "not_in_force": [skipped(s) for s in c.not_in_force],
         } for c in est.cities],
     }
 
 
 def estimate_table(est: Estimate) -> str:
     """A plain-text report: per city the total, the items with their arithmetic, and the rest."""
-    out = [f"profile: {est.profile or '(unnamed)'}"]
+    out = [f"profile: {est.profile or '(unnamed)'}", f"as of: {est.as_of.isoformat()}"]
     out += [f"assumption: {a}" for a in est.assumptions]
     for c in est.cities:
         out.append("")
         mark = " (at most)" if c.total_is_maximum else ""
-        out.append(f"== {c.city} ({', '.join(c.documents)}): total {fmt(c.total_cny)} CNY{mark}")
+        upto = f", up to {fmt(c.up_to_cny)} CNY with ceilings" if c.up_to_cny != c.total_cny else ""
+        out.append(f"== {c.city} ({', '.join(c.documents)}): total {fmt(c.total_cny)} CNY{mark}{upto}")
         if c.items:
             w = max(len(i.clause_id) for i in c.items)
             for i in c.items:
                 bound = " max" if i.bound == "maximum" else ""
-                out.append(f"  {i.clause_id:<{w}}  {fmt(i.amount_cny):>12}{bound}  {i.period:<11} {i.category}")
+                shown = fmt(i.amount_cny) if i.amount_cny is not None else f"up to {fmt(i.up_to_cny)}"
+                out.append(f"  {i.clause_id:<{w}}  {shown:>12}{bound}  {i.period:<11} {i.category}")
                 out.append(f"      {i.explanation}")
                 for x in i.checks:
                     out.append(f"      check: {x}")
@@ -1237,7 +1331,7 @@ def estimate_table(est: Estimate) -> str:
                     out.append(f"      note: {x}")
                 out.append(f"      source: {i.article} {i.source_text}")
         for title, rows in (("excluded by a stacking rule", c.excluded), ("not eligible", c.not_eligible),
-                            ("not computable", c.not_computable)):
+                            ("not computable", c.not_computable), ("not in force", c.not_in_force)):
             if rows:
                 out.append(f"  {title}: {len(rows)}")
                 for s in rows:

@@ -16,6 +16,7 @@ CAT = Namespace(BASE + "category/")  # SKOS concepts of ontology/categories.ttl
 CATEGORY_SCHEME = URIRef(BASE + "category")
 INSTRUMENT = Namespace(BASE + "instrument/")  # pkg:Instrument individuals
 PER = Namespace(BASE + "per/")  # pkg:PerBasis individuals: what a cap or award is per
+PERIOD = Namespace(BASE + "period/")  # pkg:Period individuals: one-time, yearly, term
 METRIC = Namespace(BASE + "metric/")  # pkg:Metric individuals: what a threshold measures
 ID = Namespace(BASE + "id/")  # minted instance IRIs (documents, clauses, amounts, ...)
 SHAPES = Namespace(BASE + "shapes#")  # SHACL shapes of ontology/shapes.ttl
@@ -35,6 +36,7 @@ PREFIXES: dict[str, str] = {
     "cat": str(CAT),
     "instrument": str(INSTRUMENT),
     "per": str(PER),
+    "period": str(PERIOD),
     "metric": str(METRIC),
     "id": str(ID),
     "eli": str(ELI),
@@ -53,7 +55,7 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "BASE", "PKG", "ONTOLOGY", "CAT", "CATEGORY_SCHEME", "INSTRUMENT", "PER", "METRIC", "ID",
+    "BASE", "PKG", "ONTOLOGY", "CAT", "CATEGORY_SCHEME", "INSTRUMENT", "PER", "PERIOD", "METRIC", "ID",
     "SHAPES", "ELI", "CCCEV", "CPSV", "SCHEMA", "TIME", "PROV", "DCTERMS", "SKOS", "OWL", "RDF",
     "RDFS", "XSD", "SH", "PREFIXES",
 ]

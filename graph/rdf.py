@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.digest import clause_lists
 from graph.namespaces import (
-    CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PKG, PROV, RDF, RDFS, SCHEMA,
+    CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PERIOD, PKG, PROV, RDF, RDFS, SCHEMA,
     TIME, XSD, bind_prefixes,
 )
 from ingest.model import (
@@ -40,7 +40,7 @@ DIVISION_CLASSES = {
 }
 AMOUNT_CLASSES = {
     "award": PKG.Award, "cap": PKG.Cap, "per-unit": PKG.PerUnitAmount, "bonus": PKG.BonusAmount,
-    "tier": PKG.TierAmount,
+    "tier": PKG.TierAmount, "pool": PKG.Pool,
 }
 COMPARISONS = {">=": PKG.atLeast, ">": PKG.moreThan, "<=": PKG.atMost, "<": PKG.lessThan}
 CURRENCIES = {"CNY", "USD"}
@@ -202,7 +202,7 @@ class _DocumentBuilder:
         self.doc = doc
         self.cited = cited
         self.iri = doc_iri(doc.id)
-        self.city = city_iri(doc.city) if doc.city else None
+        self.city = city_iri(doc.city) if doc.city else None  # None: the city is unknown
         self.short = doc.number or doc.title or doc.id
         self.keys = {a.key for a in doc.articles}
         self.rules = {r.id: r for r in doc.funding_rules}
@@ -225,6 +225,10 @@ class _DocumentBuilder:
             add((node, PKG.city, self.city))
             add((self.city, RDF.type, SCHEMA.City))
             add((self.city, RDFS.label, Literal(doc.city, lang=_lang(doc.city))))
+        else:  # labelled 未知 / unknown in the ontology; typed here so that queries keep the document
+            add((node, PKG.city, PKG.unknownCity))
+            add((PKG.unknownCity, RDF.type, SCHEMA.City))
+        self.place(doc)
         if doc.issuer:
             add((node, ELI.passed_by, self.agency(doc.issuer)))
         self.validity(doc.validity)
@@ -238,6 +242,22 @@ class _DocumentBuilder:
             self.division(article)
         for clause in doc.clauses:
             self.clause(clause)
+
+    def place(self, doc: Document) -> None:
+        """Province, district or county, level, how the place was found, status, source URL."""
+        add, node = self.add, self.iri
+        if doc.province:
+            add((node, PKG.province, Literal(doc.province)))
+        if doc.district:
+            add((node, PKG.issuerDistrict, Literal(doc.district)))
+        add((node, PKG.adminLevel, Literal(doc.level or "unknown")))
+        rule = next((e.rule for e in doc.origin if e.field == "place" and e.accepted), None)
+        if rule:
+            add((node, PKG.placeRule, Literal(rule)))
+        add((node, PKG.documentStatus, Literal(doc.status)))
+        if doc.source_url:
+            add((node, PKG.sourceUrl, Literal(doc.source_url, datatype=XSD.anyURI)))
+        add((node, PKG.unstructured, Literal(bool(doc.unstructured))))
 
     # structure -----------------------------------------------------------------------------
 
@@ -316,6 +336,7 @@ class _DocumentBuilder:
             add((node, PKG.bonus, self.bonus(URIRef(f"{node}/bonus/{i}"), bonus)))
         if clause.one_time is not None:
             add((node, PKG.oneTime, Literal(clause.one_time)))
+        self.payout(node, clause)
         if clause.beneficiary:
             beneficiary = ID[f"beneficiary/{segment(clause.beneficiary)}"]
             add((beneficiary, RDF.type, PKG.Beneficiary))
@@ -342,6 +363,40 @@ class _DocumentBuilder:
                 if text:
                     add((node, PKG[f"{name}List"], Literal(text)))
 
+    def payout(self, node: URIRef, clause: Clause) -> None:
+        """The payout model of ingest.payout: maximum per enterprise, ceiling, counts, requirements."""
+        add = self.add
+        if clause.kind != "incentive":
+            return
+        add((node, PKG.ceilingOnly, Literal(clause.ceiling_only)))
+        if clause.max_per_enterprise_cny is not None:
+            add((node, PKG.maxPerEnterprise, decimal_literal(clause.max_per_enterprise_cny)))
+        for i, limit in enumerate(clause.count_limits):
+            lim = URIRef(f"{node}/count-limit/{i}")
+            add((lim, RDF.type, PKG.CountLimit))
+            add((lim, PKG.maxCount, Literal(limit.count)))
+            add((lim, PKG.basis, PER[segment(limit.unit)]))
+            add((lim, PKG.countedPer, PER[segment(limit.per)]))
+            add((lim, DCTERMS.description, _zh(limit.text)))
+            add((node, PKG.countLimit, lim))
+        for i, req in enumerate(clause.requirements):
+            r = URIRef(f"{node}/requirement/{i}")
+            add((r, RDF.type, PKG.Requirement))
+            add((r, RDF.type, CCCEV.Criterion))
+            add((r, PKG.requirementKind, Literal(req.kind)))
+            if req.op:
+                add((r, PKG.comparison, COMPARISONS[req.op]))
+            if req.value is not None:
+                add((r, SCHEMA.value, decimal_literal(req.value)))
+            if req.unit:
+                add((r, PKG.unit, Literal(req.unit)))
+            if req.scope:
+                add((r, PKG.scope, Literal(req.scope)))
+            if req.direct is not None:
+                add((r, PKG.direct, Literal(req.direct)))
+            add((r, DCTERMS.description, _zh(req.text)))
+            add((node, PKG.requirement, r))
+
     def rate(self, node: URIRef, rate: Rate) -> URIRef:
         add = self.add
         add((node, RDF.type, PKG.Rate))
@@ -364,6 +419,10 @@ class _DocumentBuilder:
         add((node, SCHEMA.currency, Literal("CNY")))
         if amount.per:
             add((node, PKG.per, PER[segment(amount.per)]))
+        if amount.basis:
+            add((node, PKG.basis, PER[segment(amount.basis)]))
+        if amount.period:
+            add((node, PKG.period, PERIOD[segment(amount.period)]))
         add((node, PKG.perYear, Literal(bool(amount.per_year))))
         if amount.unit:
             add((node, PKG.unit, Literal(amount.unit)))
@@ -385,6 +444,8 @@ class _DocumentBuilder:
         add((node, PKG.unit, Literal(threshold.unit)))
         if threshold.unit in CURRENCIES:
             add((node, SCHEMA.currency, Literal(threshold.unit)))
+        if threshold.scope:
+            add((node, PKG.scope, Literal(threshold.scope)))
         self.span(node, threshold.span, threshold.text)
         return node
 

@@ -147,9 +147,10 @@ def open_read_only(store_dir: Path | str):
         raise PolicyKGError(f"no store at {store_dir}: run `policykg build`")
     try:
         return ox.Store.read_only(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged file as RuntimeError "Corruption: ..."
+        detail = " ".join(str(exc).split())[:200]
         raise PolicyKGError(
-            f"cannot open the store at {path} ({exc}): run `policykg build` to rebuild it") from exc
+            f"cannot open the store at {path} ({detail}): run `policykg build` to rebuild it") from None
 
 
 def open_store(store_dir: Path | str) -> Graph:

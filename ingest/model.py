@@ -35,6 +35,8 @@ class Amount:
     qualifier: str | None = None  # e.g. 境外 / 境内 when one clause has several caps
     span: Span | None = None
     text: str = ""
+    basis: str | None = None  # what the sum is per, always set by ingest.payout (per: vocabulary, m2, usd …)
+    period: str | None = None  # one-time | yearly | term (the text names none: it bounds the whole term)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Threshold:
     unit: str  # USD | CNY | m2 | enterprise | person | day | year | month | ...
     span: Span | None = None
     text: str = ""
+    scope: str | None = None  # whose figure: enterprise | site | warehouse | … (set by ingest.payout)
 
 
 @dataclass
@@ -103,6 +106,31 @@ class FundingRule:
     articles: list[str] = field(default_factory=list)  # article labels it applies to ([] = all)
     except_articles: list[str] = field(default_factory=list)
     span: Span | None = None
+
+
+@dataclass
+class CountLimit:
+    """每家企业最多2个独立站: at most `count` units (`unit`) count for one `per`."""
+
+    count: int
+    unit: str  # site | store | booth | warehouse | event | ...
+    per: str = "enterprise"
+    span: Span | None = None
+    text: str = ""
+
+
+@dataclass
+class Requirement:
+    """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上."""
+
+    kind: str  # new-build | domain-ownership | own-turnover | operating-time | ...
+    op: str | None = None  # '>=' | '>' for a measured requirement
+    value: Decimal | None = None
+    unit: str | None = None  # percent | CNY | USD | year | ...
+    scope: str | None = None  # whose figure: site | warehouse | enterprise
+    direct: bool | None = None  # domain-ownership: held directly (True) or directly or indirectly (False)
+    span: Span | None = None
+    text: str = ""
 
 
 @dataclass
@@ -172,6 +200,29 @@ class Clause(ClauseFields):
     span: Span
     categories: list[str] = field(default_factory=list)  # direct concept slugs
     funding: list[str] = field(default_factory=list)  # ids of FundingRules that apply
+    # the payout model (ingest.payout, run after the fields): how the amount is set and bounded
+    count_limits: list[CountLimit] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    max_per_enterprise_cny: Decimal | None = None  # the most one enterprise gets in a year; None: no bound
+    max_basis: str | None = None  # how max_per_enterprise_cny was reached, in words (English)
+    ceiling_only: bool = False  # the clause states only an upper bound, the amount decided case by case
+
+
+@dataclass
+class Evidence:
+    """How a document fact was found: which rule read which text (or the sidecar / command line)."""
+
+    field: str  # place | number | title | issuer | issued | valid_from | valid_to | status | source_url
+    rule: str  # issuer-line | signature | title | number-prefix | bureau | body | sidecar | command-line | ...
+    text: str  # the text the rule read (or the value given)
+    result: str  # what it gave ("温州 (浙江省, city)"), or why it was rejected
+    accepted: bool = True
+    span: Span | None = None
+
+
+STATUSES = ("draft", "in-force", "repealed", "unknown")
+UNKNOWN_CITY = "未知"  # how an unknown city is shown: the zh label of pkg:unknownCity
+LEVELS = ("province", "city", "district", "county")
 
 
 @dataclass
@@ -179,7 +230,7 @@ class Document:
     id: str
     file: str  # path relative to the project root (or to the store for extracted text)
     sha256: str
-    city: str
+    city: str | None  # short name (温州); the province (浙江省) for a provincial document; None: unknown
     number: str | None
     title: str | None
     issuer: str | None
@@ -191,6 +242,19 @@ class Document:
     clauses: list[Clause] = field(default_factory=list)
     uncovered: list[dict] = field(default_factory=list)  # money/percent outside any clause
     synthetic: bool = False
+    province: str | None = None  # 浙江省
+    district: str | None = None  # the district or county that issued it (鹿城区, 同江市)
+    level: str | None = None  # the issuer's level: one of LEVELS, None when the place is unknown
+    status: str = "unknown"  # one of STATUSES; 征求意见稿 makes it a draft
+    source_url: str | None = None
+    unstructured: bool = False  # no numbering: paragraphs became the clauses
+    origin: list[Evidence] = field(default_factory=list)  # how city, number, dates... were found
+    warnings: list[str] = field(default_factory=list)  # what is missing or not understood
+
+    @property
+    def city_shown(self) -> str:
+        """The city, or 未知 when it is unknown (as the graph labels it)."""
+        return self.city or UNKNOWN_CITY
 
 
 # --- JSON (de)serialisation -------------------------------------------------------------
@@ -212,7 +276,7 @@ def to_json(doc: Document) -> dict:
     return _encode(doc)
 
 
-_DECIMALS = {"value", "percent", "amount", "city_share", "local_share"}
+_DECIMALS = {"value", "percent", "amount", "city_share", "local_share", "max_per_enterprise_cny"}
 _DATES = {"issued", "printed", "effective", "expiry", "awards_from", "awards_to"}
 
 
@@ -231,11 +295,12 @@ def _decode(cls, data):
 _NESTED = {
     (Document, "validity"): Validity, (Document, "funding_rules"): FundingRule,
     (Document, "stacking"): StackingRule, (Document, "references"): Reference,
-    (Document, "articles"): Article, (Document, "clauses"): Clause,
+    (Document, "articles"): Article, (Document, "clauses"): Clause, (Document, "origin"): Evidence,
     (Clause, "span"): Span, (Clause, "rates"): Rate, (Clause, "amounts"): Amount,
     (Clause, "thresholds"): Threshold, (Clause, "tiers"): Tier, (Clause, "bonuses"): Bonus,
     (Clause, "references"): Reference, (Clause, "stacking"): StackingRule,
     (Tier, "threshold"): Threshold, (Tier, "amount"): Amount,
+    (Clause, "count_limits"): CountLimit, (Clause, "requirements"): Requirement,
 }
 
 

@@ -26,20 +26,26 @@ def funding_summary(doc: Document, clause: Clause) -> list[dict]:
 
 def clause_record(doc: Document, c: Clause) -> dict:
     amounts = [{"value_cny": num(a.value), "role": a.role, "per": a.per, "per_year": a.per_year,
-                "unit": a.unit, "qualifier": a.qualifier} for a in c.amounts]
+                "unit": a.unit, "qualifier": a.qualifier, "basis": a.basis, "period": a.period} for a in c.amounts]
     amounts += [{"value_cny": num(t.amount.value), "role": t.amount.role, "per": t.amount.per,
-                 "per_year": t.amount.per_year, "unit": None, "qualifier": t.label,
+                 "per_year": t.amount.per_year, "unit": None, "qualifier": t.label, "basis": t.amount.basis,
+                 "period": t.amount.period,
                  "tier_threshold": ({"metric": t.threshold.metric, "op": t.threshold.op,
                                      "value": num(t.threshold.value), "unit": t.threshold.unit}
                                     if t.threshold else None)} for t in c.tiers]
     return {
-        "id": c.id, "city": doc.city, "document": doc.number, "article": c.article, "kind": c.kind,
+        "id": c.id, "city": doc.city_shown, "document": doc.number, "article": c.article, "kind": c.kind,
         "categories": with_broader(c.categories), "instrument": c.instrument,
         "rates_percent": [num(r.percent) for r in c.rates],
         "rates": [{"percent": num(r.percent), "base": r.base, "qualifier": r.qualifier} for r in c.rates],
         "amounts": amounts,
-        "thresholds": [{"metric": t.metric, "op": t.op, "value": num(t.value), "unit": t.unit}
+        "thresholds": [{"metric": t.metric, "op": t.op, "value": num(t.value), "unit": t.unit, "scope": t.scope}
                        for t in c.thresholds],
+        "max_per_enterprise_cny": num(c.max_per_enterprise_cny), "max_basis": c.max_basis,
+        "ceiling_only": c.ceiling_only,
+        "count_limits": [{"count": x.count, "unit": x.unit, "per": x.per, "text": x.text} for x in c.count_limits],
+        "requirements": [{"kind": r.kind, "op": r.op, "value": num(r.value), "unit": r.unit, "scope": r.scope,
+                          "direct": r.direct, "text": r.text} for r in c.requirements],
         "bonuses": [{"condition": b.condition, "amount_cny": num(b.amount), "percent": num(b.percent)}
                     for b in c.bonuses],
         "one_time": c.one_time, "beneficiary": c.beneficiary, "conditions": c.conditions,
@@ -59,7 +65,10 @@ def iso(d) -> str | None:
 def document_record(doc: Document) -> dict:
     v = doc.validity
     return {
-        "id": doc.id, "city": doc.city, "number": doc.number, "title": doc.title, "issuer": doc.issuer,
+        "id": doc.id, "city": doc.city_shown, "province": doc.province, "district": doc.district,
+        "level": doc.level or "unknown", "status": doc.status, "source_url": doc.source_url,
+        "unstructured": doc.unstructured, "warnings": doc.warnings,
+        "number": doc.number, "title": doc.title, "issuer": doc.issuer,
         "issued": iso(v.issued), "printed": iso(v.printed), "valid_from": iso(v.effective),
         "valid_to": iso(v.expiry), "valid_to_computed": v.expiry_computed, "duration": v.duration,
         "awards_from": iso(v.awards_from), "awards_to": iso(v.awards_to),

@@ -112,7 +112,7 @@ def test_compare_deep_link_shows_every_city_side_by_side(app):
     assert "20万元 每个独立站" in wz and "50% × 独立站建设及运维实际投入经费" in wz
     assert "出口额 ≥ 200万美元" in wz and "属地政府全额承担" in wz and "已失效" in wz
     ls = section(page, "丽水")
-    assert "50万元 每年" in ls and "交易额 ≥ 500万元" in ls and "现行有效" in ls
+    assert "50万元 每家企业 每年" in ls and "交易额 ≥ 500万元" in ls and "现行有效" in ls  # every amount says what it is per
     tz = section(page, "台州")
     assert "20% × 企业投资额" in tz and "100万元" in tz and "尚未生效" in tz  # 自2025年1月1日起施行
     yc = section(page, "运城")
@@ -145,8 +145,9 @@ def test_compare_changes_url_and_language(app):
     en = app("compare", category="independent-site", lang="en")
     assert en.title[0].value == "Compare"
     page = html_of(en)
-    assert "杭州 Hangzhou" in page and "one-time" in section(page, "杭州 Hangzhou")
-    assert "per site" in section(page, "温州 Wenzhou")
+    # city names in pinyin with the Chinese kept (issue 13): Hangzhou (杭州)
+    assert "Hangzhou (杭州)" in page and "one-time" in section(page, "Hangzhou")
+    assert "per site" in section(page, "Wenzhou")
 
 
 def test_language_switch_in_the_sidebar(app):
@@ -224,7 +225,7 @@ def test_export_comparison_csv_and_graph_files(app, store):
 
 
 def test_estimate_sample_profile_per_city(app):
-    at = app("estimate")
+    at = app("estimate", on="2024-06-01")  # 丽水, 杭州 and 运城 in force; 温州 ended, 台州 not yet
     page = text_of(at)
     for city in CITIES:
         assert city in page
@@ -233,8 +234,11 @@ def test_estimate_sample_profile_per_city(app):
     assert re.search(r"丽水 · 合计", page)
     item = re.search(r'title="lishui-2021-67/2/c3">二、</a>.*?</div>', html_of(at))
     assert item and "20万元" in item.group(0)
-    # hangzhou 一、（一）“给予不超过200万元的一次性资金扶持”: a bare upper bound, not computable
-    assert "upper bound only" in page
+    # hangzhou 一、（一）“给予不超过200万元的一次性资金扶持”: a ceiling, no certain amount: 最多 200万元 (issue 13)
+    item = re.search(r'title="hangzhou-2023-9/1.1/c4">一、（一）</a>.*?</div>', html_of(at))
+    assert item and "最多" in item.group(0) and "200万元" in item.group(0)
+    assert "按 2024-06-01 有效的政策测算" in html_of(at)
+    assert any("as_of: '2024-06-01'" in c.value for c in at.code)  # the profile used is shown
 
 
 def test_upload_adds_a_new_city_to_every_view(app, store, tmp_path, monkeypatch):
@@ -256,6 +260,53 @@ def test_upload_adds_a_new_city_to_every_view(app, store, tmp_path, monkeypatch)
     assert "第一条" in text_of(app("graph", city="宁波"))
     doc = app("document", doc="ningbo-2024-5", clause="ningbo-2024-5/1/c1")
     assert "按独立站建设及推广费用的４０％给予补助" in text_of(doc)
+
+
+def test_upload_shows_the_review_and_its_warnings_before_adding(app, store, tmp_path, monkeypatch):
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    monkeypatch.setenv("POLICYKG_STORE", str(copy))
+    before = (copy / "documents.json").read_bytes()
+    at = app("upload")
+    src = ROOT / "tests" / "origin" / "zhengzhou-news.txt"  # a news story: 记者从郑州市商务局获悉
+    at.file_uploader[0].upload(src.name, src.read_bytes(), "text/plain").run()
+    assert not at.exception and not at.error
+    warnings = " ".join(w.value for w in at.warning)
+    assert "没有编号结构" in warnings  # no 一、 or 第一条: one clause per paragraph
+    assert "未找到有效期" in warnings and "未找到资金分担规则" in warnings
+    assert "未能识别城市" not in warnings
+    page = text_of(at)
+    assert "地点：河南省 郑州（city）" in page and "结构：无编号" in page
+    found, clauses = at.dataframe[0].value, at.dataframe[1].value  # how the place was found; the clauses
+    used = found[found["used"]]
+    assert list(used["rule"]) == ["bureau"] and list(used["text"]) == ["郑州市商务局"]
+    # 经认定后给予最高500万元的一次性奖励; 每家企业每年最高100万元
+    assert any("cap 5000000" in a for a in clauses["amounts"]) and any("cap 1000000" in a for a in clauses["amounts"])
+    assert at.button(key="upload_add")  # the review comes before the button; nothing is added yet
+    assert (copy / "documents.json").read_bytes() == before
+
+    at = app("upload")
+    nowhere = "……对跨境电商企业建设独立站的，按实际投入的30%给予补助，单个企业最高不超过20万元。".encode()
+    at.file_uploader[0].upload("excerpt.txt", nowhere, "text/plain").run()
+    assert any("未能识别城市" in w.value for w in at.warning)
+    assert "未知" in text_of(at)
+
+
+def test_every_view_renders_documents_without_a_city_and_a_provincial_one(app, tmp_path, monkeypatch):
+    from policykg.build import build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "tests" / "origin", corpus)  # 浙政办发: a provincial document
+    (corpus / "excerpt-no-place.meta.yaml").unlink()  # so that its city is unknown
+    build(corpus, tmp_path / "store", ROOT)
+    monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "store"))
+    from webapp.views import VIEWS
+
+    for view in VIEWS:
+        at = app(view)
+        assert not at.error, (view, [e.value for e in at.error])
+    page = text_of(app("overview"))
+    assert "未知" in page and "浙江省" in page
 
 
 def test_neo4j_configured_but_down_shows_a_notice(app, monkeypatch):
@@ -315,6 +366,22 @@ def test_console_named_query_with_parameters(app):
     assert not at.error, [e.value for e in at.error]
     df = at.dataframe[0].value
     assert sorted(df["city"]) == sorted(CITIES)
+
+
+def test_console_pages_through_a_named_query(app):
+    at = app("console")
+    at.selectbox(key="console_example").select("coverage-matrix").run()
+    assert at.selectbox(key="console_p_coverage-matrix_city").value == ""  # optional: left out, every city
+    at.number_input(key="console_p_coverage-matrix_limit").set_value(50).run()
+    at.button(key="console_run").click().run()
+    assert not at.error, [e.value for e in at.error]
+    first = at.dataframe[0].value
+    # 5 cities x 29 categories of ontology/categories.ttl = 145 cells, 50 a page
+    assert len(first) == 50 and any("rows 1-50 of 145" in c.value for c in at.caption)
+    at.button(key="console_next_page").click().run()
+    second = at.dataframe[0].value
+    assert len(second) == 50 and any("rows 51-100 of 145" in c.value for c in at.caption)
+    assert list(second["city"])[0] >= list(first["city"])[-1]  # the next rows, in order
 
 
 def test_console_cypher_on_neo4j_read_only(app, monkeypatch):

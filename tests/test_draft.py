@@ -36,7 +36,13 @@ def test_independent_site_ranges(docs):
     # caps: 杭州 不超过200万元, 丽水 每年补助不超过50万元, 台州 最高不超过100万元, 温州 单个独立站…20万元
     assert values(p["cap"]) == sorted([(H, Decimal(2000000)), (L, Decimal(500000)), (T, Decimal(1000000)),
                                        (W, Decimal(200000))])
-    assert p["cap"].median == Decimal(750000)
+    # four caps, four kinds of amount: never one range (issue 13: the old median 75万 mixed them)
+    groups = {o.source.clause_id: o.group for o in p["cap"].observations}
+    assert groups == {H: ("ceiling", "enterprise", "one-time"),  # 给予不超过200万元的一次性资金扶持
+                      L: ("cap", "enterprise", "yearly"),  # 每年补助不超过50万元
+                      T: ("cap", "enterprise", "one-time"),  # 20% 一次性…最高不超过100万元
+                      W: ("cap", "site", "term")}  # 单个独立站补助最高不超过20万元
+    assert len(p["cap"].numbers()) == 1 and len(p["cap"].groups()) == 4
     per = {o.source.clause_id: (o.per, o.per_year) for o in p["cap"].observations}
     assert per[W] == ("site", False) and per[L][1] is True
     # 运城 给予单个独立站15万元奖励
@@ -67,7 +73,11 @@ def footnotes(md: str) -> tuple[set[str], dict[str, str]]:
 def test_default_draft_uses_medians_and_cites_every_source(docs):
     d = draft(docs, "independent-site")
     assert d.model.instrument == "proportional"  # 3 of the 5 precedents are rate x base
-    assert "50%" in d.text and "75万元" in d.text and "最高不超过" in d.text
+    # the model (丽水, richest) caps 每年 per enterprise: its group has only its own 50万元
+    assert d.model.clause_id == L
+    assert "50%" in d.text and "单家企业每年补助最高不超过50万元" in d.text and "75万元" not in d.text
+    # 丽水's condition is kept: 直接或间接持有申报独立站域名所有权主体不少于50%的股份或份额
+    assert "不少于50%的股份或份额" in d.text
     assert d.text.startswith("对自建跨境电商独立站") and d.text.endswith("。")
     markers, defs = footnotes(d.markdown)
     assert markers == set(defs) and len(markers) == len(d.used)
@@ -75,7 +85,7 @@ def test_default_draft_uses_medians_and_cites_every_source(docs):
     for clause_id, sentence in ((W, "单个独立站补助最高不超过20万元"), (H, "给予不超过200万元的一次性资金扶持"),
                                 (T, "最高不超过100万元"), (L, "每年补助不超过50万元")):
         assert clause_id in cap and sentence in cap
-    assert "median of 4" in cap
+    assert "median of 1" in cap and "比例或单价的上限·单家企业·每年" in cap
     rate = next(v for v in defs.values() if v.startswith("**比例 rate"))
     assert "温州" in rate and "一、2" in rate and "按独立站建设及运维实际投入经费的50%给予补助" in rate
     assert "| 城市 city |" in d.markdown and all(x in d.markdown for x in (W, L, T, H, Y))

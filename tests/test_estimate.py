@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 
-from analysis.estimate import estimate, estimate_record, estimate_table, fmt
+from analysis.estimate import Estimate, estimate, estimate_record, estimate_table, fmt
 from analysis.profile import DEFAULT_USD_CNY_RATE, load_profile, parse_profile, schema
 from policykg.errors import PolicyKGError
 from tests.conftest import ROOT
@@ -24,6 +25,12 @@ PROFILES = sorted((Path(__file__).parent / "profiles").glob("*.yaml"))
 EXAMPLES = sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
 CITIES = {"温州", "丽水", "杭州", "台州", "运城"}
 POLICYKG = [sys.executable, "-m", "policykg.cli"]
+# A date inside each policy's validity, read from its closing article: 温州 自2022年8月25日起施行，
+# 有效期至2022年12月31日; 丽水 自2022年2月1日起施行，有效期五年; 杭州 2023年2月18日 – 2026年2月18日;
+# 台州 自2025年1月1日起施行，有效期为3年; 运城 自印发之日 (2024-04-10) 起施行，有效期至2025年12月31日.
+# No date has all five in force (温州's ended before 台州's began), so each city is estimated on its own.
+IN_FORCE = {"温州": date(2022, 10, 1), "丽水": date(2023, 6, 1), "杭州": date(2023, 6, 1),
+            "台州": date(2025, 6, 1), "运城": date(2024, 6, 1)}
 
 
 def D(v) -> Decimal:
@@ -40,9 +47,21 @@ def load_case(path: Path) -> tuple[dict, dict]:
     return data["profile"], data["expected"]
 
 
+def in_force_estimate(docs, data: dict, where: str = "profile") -> Estimate:
+    """The estimate of every city on a date its policy is in force (IN_FORCE), as one result."""
+    parts = []
+    for city in sorted(IN_FORCE):
+        profile = parse_profile(dict(data, cities=[city]), where)
+        parts.append(estimate(docs, profile, IN_FORCE[city]))
+    est = parts[0]
+    est.cities = [c for e in parts for c in e.cities]
+    est.assumptions = list(dict.fromkeys(a for e in parts for a in e.assumptions))
+    return est
+
+
 def run_case(docs, path):
     profile, expected = load_case(path)
-    return estimate(docs, parse_profile(profile, str(path))), expected
+    return in_force_estimate(docs, profile, str(path)), expected
 
 
 def test_profiles_found():
@@ -66,9 +85,13 @@ def test_worked_profile(docs, path):
     est, expected = run_case(docs, path)
     for city, exp in expected.items():
         got = est.city(city)
-        items = {i.clause_id: i.amount_cny for i in got.items}
+        items = {i.clause_id: i.amount_cny for i in got.items if i.amount_cny is not None}
         assert items == {k: D(v) for k, v in (exp.get("items") or {}).items()}, (city, items)
         assert got.total_cny == D(exp["total_cny"]), city
+        ceilings = {i.clause_id: i.up_to_cny for i in got.items if i.amount_cny is None}
+        assert ceilings == {k: D(v) for k, v in (exp.get("up_to") or {}).items()}, (city, ceilings)
+        assert got.up_to_cny == got.total_cny + sum(ceilings.values(), Decimal(0))
+        assert got.not_in_force == []
         excluded = {s.clause_id: s.amount_cny for s in got.excluded}
         assert excluded == {k: D(v) for k, v in (exp.get("excluded") or {}).items()}, (city, excluded)
         for key in ("not_eligible", "not_computable"):
@@ -88,7 +111,7 @@ def test_every_incentive_lands_in_exactly_one_list(docs, path):
         incentives = [c.id for d in docs if d.city == city.city for c in d.clauses if c.kind == "incentive"]
         listed = [x.clause_id for x in city.items + city.excluded + city.not_eligible + city.not_computable]
         assert sorted(listed) == sorted(incentives), city.city
-        assert city.total_cny == sum((i.amount_cny for i in city.items), Decimal(0))
+        assert city.total_cny == sum((i.amount_cny for i in city.items if i.amount_cny is not None), Decimal(0))
 
 
 def test_items_are_explained_by_their_clause(docs):
@@ -97,6 +120,9 @@ def test_items_are_explained_by_their_clause(docs):
     for city in est.cities:
         for item in city.items:
             assert item.source_text == texts[item.clause_id]
+            if item.amount_cny is None:  # a ceiling-only clause: up to its maximum per enterprise
+                assert item.explanation.startswith(f"up to {fmt(item.up_to_cny)} CNY")
+                continue
             assert item.explanation.endswith(f"Amount {fmt(item.amount_cny)} CNY.")
             assert item.basis and item.category
     wenzhou = est.city("温州").items[0]
@@ -112,24 +138,23 @@ def test_exclusive_threshold_is_explained(docs):
 
 
 def test_not_computable_reasons(docs):
-    est = estimate(docs, parse_profile({"exports_usd": 3000000,
-                                        "independent_sites": [{"spend_cny": 100000, "turnover_cny": 4000000}]}))
+    est = in_force_estimate(docs, {"exports_usd": 3000000,
+                                   "independent_sites": [{"spend_cny": 100000, "turnover_cny": 4000000}]})
     reasons = {s.clause_id: s.reason for c in est.cities for s in c.not_computable}
     assert reasons["wenzhou-2022-60/1.4/c3"].startswith("一事一议")
     assert reasons["yuncheng-2024-10/9/c1"].startswith("一事一议")
     assert "丽政办发〔2020〕1号" in reasons["lishui-2021-67/3/c1"]
     assert "丽政发〔2019〕7号" in reasons["lishui-2021-67/9/c1"]
-    # 给予不超过200万元的一次性资金扶持: a bound, not an amount
-    assert reasons["hangzhou-2023-9/1.1/c4"].startswith("upper bound only")
-    assert "不超过200万元" in reasons["hangzhou-2023-9/1.1/c4"]
-    # 年度跨境电商交易额达500万元以上: the profile gives exports, not turnover
-    assert "turnover" in reasons["lishui-2021-67/2/c3"]
+    # 给予不超过200万元的一次性资金扶持: a bound, not an amount: an item up to 200万, no amount (issue 13)
+    hz = next(i for i in est.city("杭州").items if i.clause_id == "hangzhou-2023-9/1.1/c4")
+    assert (hz.amount_cny, hz.up_to_cny, hz.bound) == (None, Decimal(2000000), "ceiling")
+    assert "不超过200万元" in hz.explanation
     # 须…新建: the site does not say whether it is new
     assert "new" in reasons["yuncheng-2024-10/5.2/c2"]
 
 
 def test_absent_key_is_not_zero(docs):
-    est = estimate(docs, parse_profile({"name": "空"}))
+    est = in_force_estimate(docs, {"name": "空"})
     for city in est.cities:
         assert city.items == [] and city.total_cny == 0
         assert city.not_eligible == []  # nothing stated, so nothing can fail
@@ -141,7 +166,7 @@ def test_exchange_rate_default_is_stated(docs):
     assert est.usd_cny_rate_assumed
     assert any("7.2" in a and "assumed" in a for a in est.assumptions)
     given = estimate(docs, parse_profile({"usd_cny_rate": 7.5, "exports_cny": 14400000,
-                                          "independent_sites": [{"spend_cny": 10000}]}))
+                                          "independent_sites": [{"spend_cny": 10000}]}), IN_FORCE["温州"])
     assert not given.usd_cny_rate_assumed
     # 14,400,000 / 7.5 = 1,920,000 USD < 2,000,000: Wenzhou's site subsidy no longer applies
     assert "wenzhou-2022-60/1.2/c1" in {s.clause_id for s in given.city("温州").not_eligible}
@@ -246,7 +271,7 @@ def test_document_rule_keeps_the_highest_on_the_same_data(corpus_docs):
     second = copy.deepcopy(original)
     second.id, second.rates[0].percent = "taizhou-2024-26/annex.1.3/c1-bis", Decimal(60)
     doc.clauses.append(second)
-    city = estimate([doc], parse_profile({"trademark_fees_cny": 100000})).city("台州")
+    city = estimate([doc], parse_profile({"trademark_fees_cny": 100000}), IN_FORCE["台州"]).city("台州")
     # 60% x 100,000 = 60,000 against 50% x 100,000 = 50,000 (cap 10万 binds neither)
     assert [(i.clause_id, i.amount_cny) for i in city.items] == [(second.id, Decimal(60000))]
     assert [(s.clause_id, s.amount_cny) for s in city.excluded] == [(original.id, Decimal(50000))]

@@ -54,6 +54,28 @@ def exact(value: Decimal | int | float | None, currency: str = "CNY") -> str:
     return ("US$" if currency == "USD" else "¥") + body
 
 
+def money_words(value: Decimal | int | float | None, lang: str | None = None, currency: str = "CNY") -> str:
+    """An amount in the language's words: 200万元 in Chinese, 'CNY 2 million (200万元)' in English.
+
+    >>> money_words(Decimal(2000000), "en"), money_words(Decimal(400000), "en"), money_words(Decimal(400000), "zh")
+    ('CNY 2 million (200万元)', 'CNY 400,000 (40万元)', '40万元')
+    >>> money_words(Decimal(5000000), "en", "USD")
+    'USD 5 million (500万美元)'
+    """
+    if value is None:
+        return ""
+    v = Decimal(str(value))
+    zh = wan(v, "美元" if currency == "USD" else "元")
+    if (lang or "zh") == "zh":
+        return zh
+    million = Decimal(1000000)
+    if abs(v) >= million:
+        body = f"{_plain(v / million)} million"
+    else:
+        body = f"{int(v):,}" if v == v.to_integral_value() else f"{v.normalize():,f}"
+    return f"{currency} {body} ({zh})"
+
+
 def money_html(value: Decimal | None, currency: str = "CNY") -> str:
     """20万元 with the exact figure as a tooltip."""
     if value is None:
@@ -95,10 +117,13 @@ def amount_text(a: dict, lang: str | None = None) -> str:
     parts = [wan(a["value"])]
     if a.get("unit"):
         parts.append(vocab("unit", a["unit"], lang))
-    if a.get("per"):
-        parts.append(vocab("per", a["per"], lang))
-    if a.get("per_year"):
+    per = a.get("per") or (a.get("basis") if not a.get("unit") else None)  # every amount says what it is per
+    if per:
+        parts.append(vocab("per", per, lang))
+    if a.get("per_year") or a.get("period") == "yearly":
         parts.append(t("per.year", lang))
+    elif a.get("period") == "term":
+        parts.append(t("period.term", lang))
     if a.get("qualifier"):
         parts.append(f"（{a['qualifier']}）")
     return " ".join(p for p in parts if p)

@@ -6,6 +6,10 @@ funding kinds) is translated here too, so every view says the same thing the sam
 """
 from __future__ import annotations
 
+from ingest import lexicon
+from ingest.model import UNKNOWN_CITY
+from pypinyin import lazy_pinyin
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -74,10 +78,46 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.all_kinds": ("同时显示措施与目标（非扶持条款）", "Also show measures and targets (not incentives)"),
     "compare.heading": ("{category}：各城市对照", "{category}: every city side by side"),
     "compare.none": ("无此类别的扶持条款", "No incentive in this category"),
-    "compare.chart": ("各城市上限（元）", "Caps by city (yuan)"),
-    "compare.chart_empty": ("此类别没有金额上限可画。", "No caps in this category to chart."),
+    "payout.max_heading": ("单家企业每年最多可得（按条款）", "Most one enterprise can get per year (per clause)"),
+    "payout.max_help": ("已计入数量限制（如单家企业最多2个独立站）；“仅有上限”的条款只写了“不超过”，具体金额另定；"
+                        "所有企业共享的资金总额不算作一家企业的上限。",
+                        "Counts limits applied (such as at most 2 sites per enterprise); a “ceiling only” clause "
+                        "states only an upper bound, the amount being decided case by case; a pool shared by all "
+                        "enterprises is never one enterprise's cap."),
+    "payout.max": ("每家企业每年最多", "Most per enterprise per year"),
+    "payout.how": ("计算", "How"),
+    "payout.limits": ("数量限制", "Counts limits"),
+    "payout.requirements": ("申报条件", "Conditions"),
+    "payout.no_bound": ("原文未设上限", "no bound in the text"),
+    "payout.ceiling": ("仅有上限（最多）", "ceiling only (up to)"),
+    "payout.certain": ("确定金额", "certain"),
+    "payout.up_to": ("最多（含仅有上限的条款）", "up to (with ceiling-only clauses)"),
+    "payout.curve_heading": ("补贴曲线：支出为 X 元时，各城市支付多少（{day}）",
+                             "Payout curve: at a spend of X yuan, what each city pays ({day})"),
+    "payout.curve_help": ("由补贴测算引擎按满足全部条件的一家企业计算：{who}。实线为确定金额，虚线为“最多”"
+                          "（含只写了“不超过”的条款）。在该日期不在有效期内的城市支付为零。",
+                          "Computed by the estimate engine for one enterprise that meets every condition: {who}. "
+                          "Solid lines are certain amounts; dashed lines are “up to” (with clauses that state only "
+                          "a ceiling). A city whose policy is not in force on that date pays nothing."),
+    "payout.curve_none": ("此类别没有可计算的补贴曲线（无法确定支出口径）；见上表的最高金额。",
+                          "No payout curve for this category (no single spend to vary); see the maxima above."),
+    "payout.spend": ("支出（元）", "Spend (yuan)"),
+    "payout.pays": ("支付（元）", "Pays (yuan)"),
+    "payout.line": ("线型", "Line"),
+    "payout.not_in_force": ("（{day}不在有效期内）", " (not in force on {day})"),
+    "req.new-build": ("新建{what}", "newly built {what}"),
+    "req.domain-direct": ("直接持有独立站域名", "domain held directly"),
+    "req.domain-share": ("直接或间接持有域名所有权主体不少于{value}%", "domain held directly or indirectly, at least {value}%"),
+    "req.own-turnover": ("{scope}自身交易额 ≥ {value}", "the {scope}'s own turnover ≥ {value}"),
+    "req.operating-time": ("运营 ≥ {value}年", "in operation ≥ {value} years"),
+    "scope.site": ("独立站", "site"),
+    "scope.warehouse": ("海外仓", "warehouse"),
+    "scope.store": ("店铺", "store"),
     "compare.source": ("原文", "Source"),
     "compare.open": ("在文件中查看", "see it in the document"),
+    "compare.page": ("第 {a}–{b} 条，共 {n} 条", "cards {a}-{b} of {n}"),
+    "compare.pages": ("翻页", "Page"),
+    "console.next": ("下一页", "Next page"),
     "compare.cities": ("{n} 个城市中有 {k} 个在此类别有扶持条款。", "{k} of {n} cities have an incentive in this category."),
     "field.article": ("条款", "Article"),
     "field.instrument": ("方式", "Instrument"),
@@ -118,11 +158,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "instrument.case-by-case": ("一事一议", "case by case"),
     "instrument.reference": ("参照执行", "by reference"),
     "instrument.unspecified": ("给予扶持（未写明方式）", "support (form not stated)"),
+    "instrument.ceiling": ("仅有上限", "ceiling only"),
     "role.cap": ("上限", "cap"),
     "role.award": ("奖励", "award"),
     "role.per-unit": ("单价", "per unit"),
     "role.bonus": ("加码", "bonus"),
     "role.tier": ("分档", "tier"),
+    "role.pool": ("所有企业合计的资金总额", "pool for all enterprises together"),
     "per.enterprise": ("每家企业", "per enterprise"),
     "per.all-enterprises": ("所有企业合计", "all enterprises together"),
     "per.site": ("每个独立站", "per site"),
@@ -139,6 +181,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "per.person": ("每人", "per person"),
     "per.flight": ("每班", "per flight"),
     "per.year": ("每年", "per year"),
+    "per.m2": ("每平方米", "per m²"),
+    "per.usd": ("每美元", "per USD"),
+    "per.parcel": ("每件", "per parcel"),
+    "per.district": ("每个区、县", "per district"),
+    "period.one-time": ("一次性", "one-time"),
+    "period.yearly": ("每年", "per year"),
+    "period.term": ("政策期内", "for the policy's term"),
     "unit.USD imported": ("每进口1美元", "per USD imported"),
     "unit.person": ("每人", "per person"),
     "unit.enterprise": ("每家", "per enterprise"),
@@ -245,6 +294,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "draft.params": ("设置参数", "Set the parameters"),
     "draft.result": ("草案", "Draft"),
     "draft.download": ("下载 Markdown", "Download Markdown"),
+    "draft.group": ("同类口径", "Like-for-like group"),
+    "draft.min": ("最小", "min"),
+    "draft.max": ("最大", "max"),
+    "draft.median": ("中位数", "median"),
+    "chosen.user": ("用户设定", "set by the user"),
+    "chosen.median": ("同类中位数", "median of its group"),
+    "chosen.majority": ("多数先例", "most precedents"),
+    "chosen.model": ("同参照条款", "as the model precedent"),
+    "chosen.none": ("未使用", "not used"),
+    "param.rate": ("比例（%）", "Rate (%)"),
+    "param.cap": ("上限", "Cap"),
+    "param.award": ("定额", "Fixed award"),
+    "param.per_unit": ("单价", "Per-unit amount"),
+    "param.threshold": ("门槛", "Threshold"),
+    "param.bonus": ("加码", "Bonus"),
+    "param.one_time": ("一次性或每年", "One-time or yearly"),
+    "param.city_share": ("市级承担比例（%）", "City share of funding (%)"),
+    "draft.other_groups": ("其他口径（不参与中位数）", "Other groups (not in the median)"),
     "draft.missing": ("起草需要 analysis/draft.py（尚未就绪）。", "Drafting needs analysis/draft.py (not there yet)."),
     # estimate
     "estimate.profile": ("企业情况", "Enterprise profile"),
@@ -259,6 +326,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "estimate.missing": ("测算需要 analysis/estimate.py（尚未就绪）。", "Estimating needs analysis/estimate.py (not there yet)."),
     "estimate.bad_profile": ("企业档案无法读取：{error}", "The profile cannot be read: {error}"),
     "estimate.amount": ("金额", "Amount"),
+    "estimate.as_of": ("测算日期", "Estimate as of"),
+    "estimate.date_note": ("按 {day} 有效的政策测算；不在有效期内的政策不计。",
+                           "Estimated for {day}: a policy not in force on that day pays nothing."),
+    "estimate.range": ("{total} – {up_to}", "{total} – {up_to}"),
+    "estimate.certain": ("确定", "certain"),
+    "estimate.up_to": ("最多", "up to"),
+    "estimate.ceilings": ("仅有上限的项目（金额另定，最多）", "Ceiling-only items (amount decided case by case, up to)"),
+    "estimate.not_in_force": ("不在有效期内的条款", "Not in force on that date"),
+    "estimate.used_profile": ("所用企业档案", "Profile used"),
+    "estimate.typed": ("（表单填写）", "(typed in the form)"),
+    "estimate.uploaded": ("（上传文件：{name}）", "(uploaded: {name})"),
     "estimate.explanation": ("计算说明", "Explanation"),
     # upload
     "upload.help": ("上传一份政策文件（txt、md、pdf、docx、html）。它会被解析，加入数据库，新城市随即出现在每个视图中。",
@@ -268,10 +346,34 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload.preview": ("解析结果", "What was read"),
     "upload.add": ("加入数据库", "Add it to the store"),
     "upload.added": ("已加入：{city}（{number}），{clauses} 条条款。", "Added: {city} ({number}), {clauses} clauses."),
-    "upload.replaces": ("将替换数据库中同名文件 {id}。", "This replaces the document {id} already in the store."),
+    "upload.replaces": ("将替换数据库中同一城市的同一文件：{docs}。", "This replaces the same document of the same city already in the store: {docs}."),
+    "upload.replaces_other": ("这份{city}文件（{number}）将替换另一城市的文件：{docs}。请核对文号；确需替换请勾选下方确认。",
+                              "This {city} document ({number}) would replace another city's document: {docs}. "
+                              "Check its 文号; tick the box below only if it should replace it."),
+    "upload.confirm_replace": ("确认替换 {docs}", "Yes, replace {docs}"),
+    "upload.reading": ("正在解析文件", "Reading the file"),
+    "upload.adding": ("正在加入数据库", "Adding it to the store"),
+    "console.running": ("查询运行中", "Query running"),
+    "estimate.running": ("正在估算", "Estimating"),
     "upload.failed": ("无法解析：{error}", "Cannot ingest it: {error}"),
     "upload.see": ("去看看：", "See it in: "),
     "upload.neo4j": ("Neo4j 未同步：{error}", "Neo4j not updated: {error}"),
+    "upload.structure.numbered": ("结构：有编号条目", "Structure: numbered parts"),
+    "upload.structure.unstructured": ("结构：无编号，按段落拆分为条款", "Structure: no numbering, one clause per paragraph"),
+    "upload.place": ("地点：{place}（{level}）", "Place: {place} ({level})"),
+    "upload.found": ("如何找到", "How it was found"),
+    "upload.validity": ("有效期：印发 {issued}，自 {start} 至 {end}", "Validity: issued {issued}, from {start} to {end}"),
+    "upload.funding": ("资金分担规则：{n} 条", "Funding rules: {n}"),
+    "upload.clauses": ("条款及其字段", "Clauses and their fields"),
+    "upload.unparsed": ("未能解析的金额或比例：{n} 处", "Numbers not understood: {n}"),
+    "upload.status": ("状态：{status}", "Status: {status}"),
+    "upload.warn.unstructured": ("文件没有编号结构：每个段落成为一条条款。", "No numbered parts: each paragraph became a clause."),
+    "upload.warn.city": ("未能识别城市：将记为“未知”。可用 sidecar 或 --city 指定。",
+                         "No city found: it will be stored as unknown. Give it in a sidecar or with --city."),
+    "upload.warn.validity": ("未找到有效期（印发、施行或截止日期）。", "No validity found (no date of issue, entry into force or expiry)."),
+    "upload.warn.funding": ("未找到资金分担规则。", "No funding rule found: who pays is not stated."),
+    "upload.warn.numbers": ("{n} 处金额或比例未能解析，见下表。", "{n} money amounts or percentages were not understood (listed below)."),
+    "upload.warn.draft": ("这是征求意见稿，不是生效的政策。", "This is a draft (征求意见稿), not a policy in force."),
     # misc
     "misc.yes": ("是", "yes"),
     "misc.no": ("否", "no"),
@@ -280,7 +382,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "misc.missing_module": ("此功能需要 {module}（尚未就绪）。", "This needs {module} (not there yet)."),
 }
 
-CITY_EN = {"温州": "Wenzhou", "丽水": "Lishui", "杭州": "Hangzhou", "台州": "Taizhou", "运城": "Yuncheng"}
+_PLACE_SUFFIX = (("自治县", "Autonomous County"), ("新区", "New Area"), ("开发区", "Development Zone"),
+                 ("市", "City"), ("区", "District"), ("县", "County"))
 
 
 def current() -> str:
@@ -308,24 +411,50 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+LEXICON_FAMILY = {"tunit": "unit"}  # vocab prefixes named differently from their lexicon family
+
+
 def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
     """A clause-model value (instrument, per, metric, ...) in words; unknown values as they are.
 
-    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en")
-    ('每个独立站', 'galaxy')
+    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en"), vocab("metric", "other", "en")
+    ('每个独立站', 'galaxy', 'other metric')
     """
     if value is None:
         return ""
     key = f"{prefix}.{value}"
-    return t(key, lang) if key in LABELS else value
+    if key in LABELS:
+        return t(key, lang)
+    entry = lexicon.default().terms(LEXICON_FAMILY.get(prefix, prefix)).get(value)
+    if entry is not None and entry.zh and entry.en:  # a term the table lacks: the ontology's labels
+        return entry.zh if (lang or current()) == "zh" else entry.en
+    return value
 
 
-def city(name: str, lang: str | None = None) -> str:
-    """A city as shown: 温州 in Chinese, '温州 Wenzhou' in English (Chinese only when unknown).
+def pinyin(name: str) -> str:
+    """A place name in pinyin, capitalised, without tones (pypinyin): 温州 -> Wenzhou, 盐湖区 -> Yanhu District.
 
-    >>> city("温州", "en"), city("温州", "zh"), city("宁波", "en")
-    ('温州 Wenzhou', '温州', '宁波')
+    >>> pinyin("温州"), pinyin("盐湖区"), pinyin("永济市"), pinyin("丽水")
+    ('Wenzhou', 'Yanhu District', 'Yongji City', 'Lishui')
     """
-    if (lang or current()) == "en" and name in CITY_EN:
-        return f"{name} {CITY_EN[name]}"
+    for zh, en in _PLACE_SUFFIX:
+        if name.endswith(zh) and len(name) > len(zh) + 1:
+            return f"{pinyin(name[:-len(zh)])} {en}"
+    return "".join(lazy_pinyin(name)).capitalize()
+
+
+def city(name: str | None, lang: str | None = None) -> str:
+    """A city as shown: 温州 in Chinese, 'Wenzhou (温州)' in English, any city or district via
+    pinyin; a document whose city could not be read (None) is shown as 未知 / 'unknown (未知)'.
+
+    >>> city("温州", "en"), city("温州", "zh"), city("上城区", "en"), city(None, "zh"), city(None, "en")
+    ('Wenzhou (温州)', '温州', 'Shangcheng District (上城区)', '未知', 'unknown (未知)')
+    """
+    if name is None:
+        name = UNKNOWN_CITY
+    if (lang or current()) == "en":
+        if name == UNKNOWN_CITY:
+            return f"unknown ({name})"
+        if any("\u4e00" <= ch <= "\u9fff" for ch in name):
+            return f"{pinyin(name)} ({name})"
     return name

@@ -8,7 +8,8 @@ import sys
 from policykg.commands._common import add_store, store_of
 
 CSV_FIELDS = ["id", "city", "document", "article", "kind", "categories", "instrument", "rates_percent",
-              "amounts", "thresholds", "one_time", "funding", "text", "source"]
+              "amounts", "thresholds", "one_time", "max_per_enterprise_cny", "ceiling_only", "count_limits",
+              "requirements", "funding", "text", "source"]
 
 
 def register(sub) -> None:
@@ -27,7 +28,7 @@ def records(store, city=None, category=None, kind=None) -> list[dict]:
 
     out = []
     for doc in load_documents(store):
-        if city and doc.city != city.removesuffix("市"):
+        if city and doc.city_shown != city.removesuffix("市"):
             continue
         for c in doc.clauses:
             rec = clause_record(doc, c)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from policykg.commands._common import add_store, store_of
@@ -12,6 +13,9 @@ def register(sub) -> None:
     p = sub.add_parser("estimate", help="subsidy estimate per city for an enterprise profile (YAML or JSON)")
     p.add_argument("profile", type=Path, metavar="PROFILE", help="profile file; format in docs/estimate.md")
     p.add_argument("--city", action="append", default=[], help="only this city (repeatable), e.g. 温州")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="the date the estimate holds on (default: the profile's as_of, else today); "
+                        "a policy not in force on it pays nothing")
     p.add_argument("--format", choices=["table", "json"], default="table")
     add_store(p)
     p.set_defaults(handler=run)
@@ -24,9 +28,14 @@ def run(args) -> int:
     from policykg.errors import PolicyKGError
 
     profile = load_profile(args.profile)
+    if args.as_of:
+        try:
+            profile.as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise PolicyKGError(f"--as-of {args.as_of}: expected a date YYYY-MM-DD, e.g. 2025-06-01") from None
     docs = load_documents(store_of(args))
     if args.city:
-        known = sorted({d.city for d in docs})
+        known = sorted({d.city_shown for d in docs})
         wanted = [c.removesuffix("市") for c in args.city]
         unknown = [c for c in wanted if c not in known]
         if unknown:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hostile_queries import HOST_DETAIL, QUERY_FILES, Listener, load
+from tests.attacks.hostile_queries import HOST_DETAIL, QUERY_FILES, Listener, load
 
 from policykg.config import neo4j_settings
 

@@ -47,5 +47,5 @@ def test_compare_link_opens_the_clause_in_the_document_view(browser, app_url):
 
 def test_english_labels(browser, app_url):
     text = open_and_wait(browser, f"{app_url}/?view=compare&category=independent-site&lang=en",
-                         ["杭州 Hangzhou", "Independent website", "one-time"])
+                         ["Hangzhou (杭州)", "Independent website", "one-time"])
     assert "Compare" in text and "per site" in text

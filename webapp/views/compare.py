@@ -1,8 +1,10 @@
 """Compare: pick a category and see every city side by side with its incentives in it (instrument,
 rate, cap and what it is per, thresholds, one-time or yearly, bonuses, funding split, validity on
 a chosen date, article), each with its source sentence, numbers highlighted, and a link to that
-clause in the document view; plus a chart of the caps in yuan. Deep link:
-?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text.
+clause in the document view; below them the like-for-like measures of webapp.views.payout_chart
+(the most per enterprise per year, and the payout curve on the chosen date). Deep link:
+?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text, a page of
+data.PAGE_SIZE at a time (in the order of the named query compare-category) with a page picker.
 """
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import html
 
 import streamlit as st
 
-from webapp import fmt
+from webapp import data, fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t, vocab
 from webapp.state import Ctx
-from webapp.views.common import badge, category_label, category_picker, comparison, date_picker, link
+from webapp.views import payout_chart
+from webapp.views.common import badge, category_label, category_picker, comparison_page, date_picker, link
 
 KEY = "compare_category"
 
@@ -28,15 +31,21 @@ def render(ctx: Ctx) -> None:
     with right:
         every = st.checkbox(t("compare.all_kinds"), key="compare_all")
     kinds = ("incentive", "measure", "target", "general") if every else ("incentive",)
-    blocks = comparison(ctx.stamp, str(ctx.store), category, on, kinds)
+    page_key = f"compare_page|{category}|{'all' if every else 'incentive'}"
+    offset = st.session_state.get(page_key, 0)
+    blocks, total, with_items = comparison_page(ctx.stamp, str(ctx.store), category, on, kinds, offset)
     st.session_state["current_comparison"] = (category, on, kinds)
 
     label = category_label(category, ctx.lang)
-    with_items = sum(bool(b["items"]) for b in blocks)
     st.subheader(t("compare.heading", category=label))
-    st.caption(t("compare.cities", n=len(blocks), k=with_items))
+    st.caption(t("compare.cities", n=len(ctx.corpus.cities), k=with_items))
+    if total > data.PAGE_SIZE:
+        starts = list(range(0, total, data.PAGE_SIZE))
+        st.selectbox(t("compare.pages"), starts, key=page_key,
+                     format_func=lambda a: f"{a + 1}–{min(a + data.PAGE_SIZE, total)}")
+        st.caption(t("compare.page", a=offset + 1, b=min(offset + data.PAGE_SIZE, total), n=total))
     st.html(cards_html(blocks, ctx.lang))
-    chart(blocks, ctx.lang)
+    payout_chart.render(ctx, category, on)
 
 
 def _row(label: str, value: str) -> str:
@@ -105,56 +114,3 @@ def cards_html(blocks: list[dict], lang: str) -> str:
         out.append("</section>")
     out.append("</div>")
     return "".join(out)
-
-
-def chart_rows(blocks: list[dict], lang: str) -> list[dict]:
-    """One bar per cap or award amount, in yuan."""
-    rows = []
-    for b in blocks:
-        slot = 0
-        for it in b["items"]:
-            amounts = it["caps"] + it["awards"] + [x["amount"] for x in it["tiers"]]
-            for a in amounts:
-                slot += 1
-                rows.append({"slot": slot, "city": city_name(b["city"], lang), "article": it["article"],
-                             "yuan": float(a["value"]), "amount": fmt.amount_text(a, lang),
-                             "exact": fmt.exact(a["value"]),
-                             "short": fmt.wan(a["value"]),
-                             "bar": f'{it["article"]} {fmt.amount_text(a, lang)}'})
-    return rows
-
-
-def chart_spec(blocks: list[dict], lang: str) -> dict | None:
-    """A Vega-Lite bar chart of the caps and awards per city, written as a plain spec (no Altair
-    validation on every rerun); cities with nothing keep their place on the axis."""
-    rows = chart_rows(blocks, lang)
-    if not rows:
-        return None
-    cities = [city_name(b["city"], lang) for b in blocks]
-    return {
-        "data": {"values": rows},
-        "height": 280,
-        "encoding": {
-            "x": {"field": "city", "type": "nominal", "sort": cities, "scale": {"domain": cities}, "title": None,
-                  "axis": {"labelAngle": 0, "labelFontSize": 13}},
-            "xOffset": {"field": "slot", "type": "ordinal"},
-            "y": {"field": "yuan", "type": "quantitative", "title": t("field.yuan", lang), "axis": {"format": "~s"}},
-            "color": {"field": "article", "type": "nominal", "legend": None, "scale": {"scheme": "tableau10"}},
-            "tooltip": [{"field": "city", "title": t("field.city", lang)},
-                        {"field": "article", "title": t("field.article", lang)},
-                        {"field": "amount", "title": t("field.cap", lang)},
-                        {"field": "exact", "title": t("field.yuan", lang)}],
-        },
-        "layer": [{"mark": {"type": "bar"}},
-                  {"mark": {"type": "text", "dy": -6, "fontSize": 11, "color": "#333"},
-                   "encoding": {"text": {"field": "short", "type": "nominal"}}}],
-    }
-
-
-def chart(blocks: list[dict], lang: str) -> None:
-    st.markdown(f"**{t('compare.chart', lang)}**")
-    spec = chart_spec(blocks, lang)
-    if spec is None:
-        st.caption(t("compare.chart_empty", lang))
-        return
-    st.vega_lite_chart(spec, width="stretch")

@@ -1,7 +1,9 @@
 """Draft: pick a category and, optionally, a reference city; see the range of every parameter across
 the cities' precedents (with where each value comes from), set the parameters you want, and get
 a Chinese draft clause with footnotes citing the precedents, downloadable as Markdown
-(analysis.draft). Deep link: ?view=draft&category=independent-site&like=杭州.
+(analysis.draft). Ranges are like for like: only values of the same kind, basis and period (a
+threshold's metric, unit and scope) are ranged together; other groups are shown apart, and every
+value keeps its unit. Deep link: ?view=draft&category=independent-site&like=杭州.
 """
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ import streamlit as st
 from policykg.errors import PolicyKGError
 from webapp import fmt
 from webapp.i18n import city as city_name
-from webapp.i18n import t
+from webapp.i18n import t, vocab
 from webapp.state import Ctx, _corpus, synced, to_url
-from webapp.views.common import category_picker, link
+from webapp.views.common import category_picker, inert_markdown, link, plain
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -28,30 +30,55 @@ def make_draft(stamp: str, store: str, category: str, like: str | None, settings
     return draft_record(draft(docs, category, like or None, json.loads(settings_json) or None))
 
 
-def ranges_html(record: dict, lang: str) -> str:
-    """One row per parameter: range, median, what the draft uses, and every precedent value."""
+def show_value(name: str, v, unit: str | None, lang: str) -> str:
+    """A parameter value in its own unit: money as 20万元 (or 'CNY 200,000 (20万元)'), a rate or a share
+    as 50%, a duration, an area or a count with its unit (1年, 3000平方米), never a bare percent."""
     esc = html.escape
-    head = (f'<table class="pkg-matrix"><thead><tr><th>{esc(t("draft.params", lang))}</th><th>min</th><th>max</th>'
-            f'<th>median</th><th>{esc(t("draft.result", lang))}</th><th>{esc(t("compare.source", lang))}</th></tr></thead><tbody>')
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return esc(t("freq.once" if v else "freq.yearly", lang))
+    value = Decimal(str(v))
+    if name in ("rate", "city_share") or unit == "percent":
+        return esc(fmt.percent(value))
+    if name in ("cap", "award", "per_unit", "bonus") or unit in ("CNY", "USD", None):
+        return esc(fmt.money_words(value, lang, unit if unit == "USD" else "CNY"))
+    sep = "" if lang == "zh" else " "
+    return esc(f"{fmt.percent(value)[:-1]}{sep}{vocab('tunit', unit, lang)}")
+
+
+def ranges_html(record: dict, lang: str) -> str:
+    """One row per parameter: the range and median of the draft's own group (same kind, basis and
+    period; a threshold's metric, unit and scope), what the draft uses, every other group apart,
+    and every precedent value."""
+    esc = html.escape
+    head = (f'<table class="pkg-matrix pkg-ranges"><thead><tr><th>{esc(t("draft.params", lang))}</th>'
+            f'<th>{esc(t("draft.group", lang))}</th><th>{esc(t("draft.min", lang))}</th>'
+            f'<th>{esc(t("draft.max", lang))}</th><th>{esc(t("draft.median", lang))}</th>'
+            f'<th>{esc(t("draft.result", lang))}</th><th>{esc(t("draft.other_groups", lang))}</th>'
+            f'<th>{esc(t("compare.source", lang))}</th></tr></thead><tbody>')
     rows = []
     for name, p in record["parameters"].items():
         if not p["observations"]:
             continue
-        money = name in ("cap", "award", "per_unit", "bonus") or (name == "threshold" and p["unit"] in ("CNY", "USD"))
-        cur = "USD" if p["unit"] == "USD" else "CNY"
+        unit = p.get("group_unit")
 
-        def show(v):
-            if v is None or isinstance(v, bool):
-                return "" if v is None else ("一次性" if v else "每年")
-            return fmt.money_html(Decimal(str(v)), cur) if money else esc(fmt.percent(Decimal(str(v))))
+        def show(v, unit=unit, name=name):
+            return show_value(name, v, unit, lang)
+        own = p.get("group") or ""
+        others = "<br>".join(
+            f'{esc(g["group"])}: {show_value(name, g["min"], g["unit"] or unit, lang)}'
+            + (f' – {show_value(name, g["max"], g["unit"] or unit, lang)}' if g["max"] != g["min"] else "")
+            + f' (n={g["n"]})' for g in p.get("groups", []) if g["group"] != own and g["min"] is not None)
         obs = "<br>".join(
             f'<a href="{esc(link("document", lang, doc=o["clause_id"].split("/")[0], clause=o["clause_id"]))}" '
             f'target="_self" title="{esc(o["sentence"])}">{esc(city_name(o["city"], lang))} {esc(o["article"])}</a>: '
-            f'{esc(o["display"])}' for o in p["observations"])
-        used = show(p["value"]) if p["in_draft"] else "—"
-        rows.append(f'<tr><th>{esc(p["label"])}</th><td>{show(p["min"])}</td><td>{show(p["max"])}</td>'
-                    f'<td>{show(p["median"])}</td><td>{used} <span style="color:#777;font-size:.8rem">'
-                    f'{esc(p["chosen_by"])}</span></td><td style="font-size:.85rem">{obs}</td></tr>')
+            f'<span lang="zh">{esc(o["display"])}</span>' for o in p["observations"])
+        used = show(p["value"], p["unit"]) if p["in_draft"] else "—"
+        rows.append(f'<tr data-param="{esc(name)}"><th>{esc(t("param." + name, lang))}</th><td lang="zh">{esc(own)}</td>'
+                    f'<td>{show(p["min"])}</td><td>{show(p["max"])}</td><td>{show(p["median"])}</td>'
+                    f'<td>{used} <span style="color:#777;font-size:.8rem">{esc(vocab("chosen", p["chosen_by"], lang))}</span></td>'
+                    f'<td style="font-size:.8rem" lang="zh">{others or "—"}</td><td style="font-size:.85rem">{obs}</td></tr>')
     return head + "".join(rows) + "</tbody></table>"
 
 
@@ -80,7 +107,7 @@ def render(ctx: Ctx) -> None:
         record = make_draft(ctx.stamp, str(ctx.store), category, like, json.dumps(settings, ensure_ascii=False,
                                                                                     sort_keys=True))
     except PolicyKGError as exc:
-        st.warning(str(exc))
+        st.warning(plain(str(exc)))
         return
     st.subheader(t("draft.result"))
     st.html(f'<div class="pkg-src" lang="zh" style="font-size:1.05rem">{fmt.highlight(record["text"], [])}</div>')
@@ -89,4 +116,4 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("draft.ranges"))
     st.html(ranges_html(record, ctx.lang))
     with st.container(border=True):
-        st.markdown(record["markdown"])
+        st.markdown(inert_markdown(record["markdown"]))

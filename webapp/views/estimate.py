@@ -1,7 +1,9 @@
 """Estimate: an enterprise profile (a form, or an uploaded YAML/JSON file in the format of
 analysis/profile.py) and, per city, what its incentives would pay: the items with amounts,
-explanations and source text, what cannot be computed and why, and the total
-(analysis.estimate). The form starts from a sample enterprise, so ?view=estimate shows a result.
+explanations and source text, what cannot be computed and why, what is not in force on the chosen
+date, and the totals as a range: what is certain to what the ceilings allow (analysis.estimate).
+The date (?on=YYYY-MM-DD, default today) and the profile used, typed or uploaded, are shown. The
+form starts from a sample enterprise, so ?view=estimate shows a result.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t
 from webapp.state import Ctx
-from webapp.views.common import category_label, link
+from webapp.views.common import category_label, date_picker, link, plain
+
+ESTIMATE_TIMEOUT_S = 60.0  # the estimate's worker process is killed after this
 
 SAMPLE = {
     "name": "示例企业 Sample enterprise",
@@ -136,55 +140,81 @@ def form(cities: list[str]) -> dict:
 
 
 def read_upload(upload) -> dict:
-    import yaml
+    from analysis.profile import read_text
 
-    text = upload.getvalue().decode("utf-8-sig")
     try:
-        data = json.loads(text) if upload.name.lower().endswith(".json") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise PolicyKGError(f"{upload.name}: not valid YAML/JSON: {str(exc).splitlines()[0]}") from exc
-    return data or {}
+        text = upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyKGError(f"{upload.name}: not UTF-8 text") from None
+    return read_text(text, upload.name, upload.name.lower().endswith(".json")) or {}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def run_estimate(stamp: str, store: str, profile_json: str) -> dict:
     """analysis.estimate on the store's documents, as its JSON record (cached per store and profile)."""
-    from analysis.estimate import estimate, estimate_record
-    from analysis.profile import parse_profile
-    from webapp.state import _corpus
+    from webapp import tasks, worker
 
-    return estimate_record(estimate(_corpus(stamp, store).docs, parse_profile(json.loads(profile_json))))
+    return worker.run(tasks.estimate, store, profile_json, timeout_s=ESTIMATE_TIMEOUT_S, what=t("estimate.running"))
+
+
+
+def _money(v, lang: str) -> str:
+    if v is None:
+        return ""
+    value = Decimal(str(v))
+    return f'<span class="amt" title="{fmt.exact(value)}">{html.escape(fmt.money_words(value, lang))}</span>'
+
+
+def _total(c: dict, lang: str) -> str:
+    """The city's total as a range: what is certain – up to (with the ceiling-only clauses)."""
+    if c["up_to_cny"] == c["total_cny"]:
+        return _money(c["total_cny"], lang) + (" ≤" if c["total_is_maximum"] else "")
+    return (f'<span class="pkg-range">{_money(c["total_cny"], lang)} – {_money(c["up_to_cny"], lang)}</span> '
+            f'<span style="color:#666">({html.escape(t("estimate.certain", lang))} – '
+            f'{html.escape(t("estimate.up_to", lang))})</span>')
+
+
+def _item_html(i: dict, lang: str) -> str:
+    esc = html.escape
+    href = link("document", lang, doc=i["clause_id"].split("/")[0], clause=i["clause_id"])
+    if i["amount_cny"] is None:
+        amount = f'{esc(t("estimate.up_to", lang))} {_money(i["up_to_cny"], lang)}'
+        bound = f' <span class="pkg-badge not-yet pkg-upto">{esc(t("payout.ceiling", lang))}</span>'
+    else:
+        amount = _money(i["amount_cny"], lang)
+        bound = ' <span class="pkg-badge not-yet">≤</span>' if i["bound"] == "maximum" else ""
+    period = fmt.frequency({"one-time": True, "yearly": False}.get(i["period"]), lang)
+    category = category_label(i["category"], lang) if i["category"] else ""
+    return (f'<div class="pkg-inc"><div class="head"><a class="art" href="{esc(href)}" target="_self" '
+            f'title="{esc(i["clause_id"])}">{esc(i["article"])}</a><span class="pkg-badge instr">{esc(category)}</span>'
+            f'<b>{amount}</b>{bound} <span>{esc(period)}</span></div>'
+            f'<div style="font-size:.85rem">{esc(t("estimate.explanation", lang))}: {esc(i["explanation"])}</div>'
+            + "".join(f'<div style="font-size:.8rem;color:#555">✓ {esc(x)}</div>' for x in i["checks"])
+            + f'<div class="pkg-src" lang="zh">{fmt.highlight(i["source_text"], [])}</div></div>')
 
 
 def results_html(record: dict, lang: str) -> str:
+    """The date, a summary row per city (totals as a range), then each city's items and the rest."""
     esc = html.escape
-    money = lambda v: fmt.money_html(Decimal(str(v))) if v is not None else ""  # noqa: E731
-    head = (f'<table class="pkg-matrix"><thead><tr><th>{esc(t("field.city", lang))}</th>'
+    head = (f'<p class="pkg-asof">{esc(t("estimate.date_note", lang, day=record["as_of"]))}</p>'
+            f'<table class="pkg-matrix"><thead><tr><th>{esc(t("field.city", lang))}</th>'
             f'<th>{esc(t("field.document", lang))}</th><th>{esc(t("estimate.total", lang))}</th>'
-            f'<th>{esc(t("estimate.items", lang))}</th><th>{esc(t("estimate.not_computable", lang))}</th></tr></thead><tbody>')
+            f'<th>{esc(t("estimate.items", lang))}</th><th>{esc(t("estimate.not_computable", lang))}</th>'
+            f'<th>{esc(t("estimate.not_in_force", lang))}</th></tr></thead><tbody>')
     rows = []
     for c in record["cities"]:
-        most = " ≤" if c["total_is_maximum"] else ""
-        rows.append(f'<tr><th lang="zh">{esc(city_name(c["city"], lang))}</th><td>{esc(", ".join(c["documents"]))}</td>'
-                    f'<td>{money(c["total_cny"])}{most} <span style="color:#666">({esc(fmt.exact(Decimal(str(c["total_cny"]))))})</span></td>'
-                    f'<td>{len(c["items"])}</td><td>{len(c["not_computable"])}</td></tr>')
+        rows.append(f'<tr data-city="{esc(c["city"])}"><th lang="zh">{esc(city_name(c["city"], lang))}</th>'
+                    f'<td>{esc(", ".join(c["documents"]))}</td><td class="pkg-total">{_total(c, lang)}</td>'
+                    f'<td>{len(c["items"])}</td><td>{len(c["not_computable"])}</td>'
+                    f'<td>{len(c["not_in_force"])}</td></tr>')
     out = [head + "".join(rows) + "</tbody></table>"]
     for c in record["cities"]:
         out.append(f'<section class="pkg-city" style="margin-top:14px"><h3 lang="zh">{esc(city_name(c["city"], lang))} · '
-                   f'{esc(t("estimate.total", lang))} {money(c["total_cny"])}</h3>')
-        for i in c["items"]:
-            doc = i["clause_id"].split("/")[0]
-            href = link("document", lang, doc=doc, clause=i["clause_id"])
-            bound = f' <span class="pkg-badge not-yet">{esc("≤")}</span>' if i["bound"] == "maximum" else ""
-            out.append(
-                f'<div class="pkg-inc"><div class="head"><a class="art" href="{esc(href)}" target="_self" title="{esc(i["clause_id"])}">'
-                f'{esc(i["article"])}</a><span class="pkg-badge instr">{esc(category_label(i["category"], lang) if i["category"] else "")}</span>'
-                f'<b>{money(i["amount_cny"])}</b>{bound} <span>{esc(fmt.frequency({"one-time": True, "yearly": False}.get(i["period"]), lang))}</span></div>'
-                f'<div style="font-size:.85rem">{esc(t("estimate.explanation", lang))}: {esc(i["explanation"])}</div>'
-                + "".join(f'<div style="font-size:.8rem;color:#555">✓ {esc(x)}</div>' for x in i["checks"])
-                + f'<div class="pkg-src" lang="zh">{fmt.highlight(i["source_text"], [])}</div></div>')
-        skipped = [(t("estimate.not_computable", lang), c["not_computable"]), (t("estimate.not_eligible", lang), c["not_eligible"]),
-                   (t("estimate.excluded", lang), c["excluded"])]
+                   f'{esc(t("estimate.total", lang))} {_total(c, lang)}</h3>')
+        out.extend(_item_html(i, lang) for i in c["items"])
+        skipped = [(t("estimate.not_computable", lang), c["not_computable"]),
+                   (t("estimate.not_eligible", lang), c["not_eligible"]),
+                   (t("estimate.excluded", lang), c["excluded"]), (t("estimate.not_in_force", lang), c["not_in_force"])]
         for title, items in skipped:
             if not items:
                 continue
@@ -197,25 +227,30 @@ def results_html(record: dict, lang: str) -> str:
 
 
 def render(ctx: Ctx) -> None:
+    import yaml
+
     st.subheader(t("estimate.profile"))
+    on = date_picker("estimate_on", t("estimate.as_of"))
     upload = st.file_uploader(t("estimate.upload"), type=["yaml", "yml", "json"], key="estimate_upload")
     profile = form(ctx.corpus.cities)
+    source = t("estimate.typed")
     if upload is not None:
         try:
             profile = read_upload(upload)
         except PolicyKGError as exc:
-            st.error(t("estimate.bad_profile", error=exc))
+            st.error(plain(t("estimate.bad_profile", error=exc)))
             return
-    with st.expander("profile (YAML)"):
-        import yaml
-
+        source = t("estimate.uploaded", name=upload.name)
+    if isinstance(profile, dict):
+        profile = {**profile, "as_of": on.isoformat()}  # the date shown is the date estimated
+    with st.expander(f"{t('estimate.used_profile')} {source}", expanded=True):
         st.code(yaml.safe_dump(profile, allow_unicode=True, sort_keys=False), language="yaml")
     try:
         record = run_estimate(ctx.stamp, str(ctx.store), json.dumps(profile, ensure_ascii=False, sort_keys=True,
                                                                    default=str))
     except PolicyKGError as exc:
-        st.error(t("estimate.bad_profile", error=exc))
+        st.error(plain(t("estimate.bad_profile", error=exc)))
         return
     for a in record["assumptions"]:
-        st.caption(a)
+        st.caption(plain(a))
     st.html(results_html(record, ctx.lang))
