@@ -581,7 +581,8 @@ def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rd
 
         check_cypher_readonly(q.cypher)
         columns, rows, _ = run_read(neo4j_settings or settings_from(), q.cypher,
-                                    {k: b.cypher for k, b in values.items()}, timeout_s=timeout_s)
+                                    {k: b.cypher for k, b in values.items()}, timeout_s=timeout_s,
+                                    require_complete_load=True)
     rows, total = normalise_page(q, columns, rows, backend)
     return Page(q.column_names, rows, total, limit, offset)
 
