@@ -77,7 +77,7 @@ def test_two_app_uploads_at_once_both_land(store):
     from webapp import tasks, worker
 
     def upload(name: str):
-        return worker.run(tasks.add_to_store, store, UNSEEN / name, timeout_s=300, what="upload")
+        return worker.run(tasks.add_to_store, store, UNSEEN / name, ROOT, timeout_s=300, what="upload")
 
     with ThreadPoolExecutor(2) as pool:
         reports = list(pool.map(upload, NEW_CITIES))

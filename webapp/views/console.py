@@ -11,6 +11,7 @@ import io
 
 import streamlit as st
 
+from policykg import config
 from policykg.errors import PolicyKGError
 from webapp import tasks, worker
 from webapp.i18n import t
@@ -85,13 +86,13 @@ def run_query(ctx: Ctx, example, example_text: str, params: dict, backend: str, 
     status = st.empty()
     grace = timeout_s + GRACE_S
     if example is not None and text.strip() == example_text:
-        return worker.run(tasks.named, example.name, params, backend, ctx.store, timeout_s, limit,
-                          timeout_s=grace, what=t("console.running"), status=status)
+        return worker.run(tasks.named, example.name, params, backend, ctx.store, config.neo4j_settings(), timeout_s,
+                          limit, timeout_s=grace, what=t("console.running"), status=status)
     if backend == "sparql":
         return worker.run(tasks.sparql, ctx.store, text, timeout_s, limit,
                           timeout_s=grace, what=t("console.running"), status=status)
-    return worker.run(tasks.cypher, text, {}, timeout_s, limit, timeout_s=grace, what=t("console.running"),
-                      status=status)
+    return worker.run(tasks.cypher, config.neo4j_settings(), text, {}, timeout_s, limit, timeout_s=grace,
+                      what=t("console.running"), status=status)
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:

@@ -49,13 +49,14 @@ ADD_TIMEOUT_S = 300.0  # adding it: waiting for the store's lock, ingesting, wri
 def preview(path: Path):
     """The document the pipeline reads from `path`, read in a worker process (webapp.worker);
     raises PolicyKGError when it cannot, runs too long or takes too much memory."""
-    return worker.run(tasks.preview, path, timeout_s=PREVIEW_TIMEOUT_S, what=t("upload.reading"), status=st.empty())
+    return worker.run(tasks.preview, path, config.project_root(), timeout_s=PREVIEW_TIMEOUT_S,
+                      what=t("upload.reading"), status=st.empty())
 
 
 def add_to_store(store: Path, path: Path, replace: bool = False):
     """policykg.build.update with this one file, in a worker process; returns its report."""
-    return worker.run(tasks.add_to_store, store, path, replace, timeout_s=ADD_TIMEOUT_S, what=t("upload.adding"),
-                      status=st.empty())
+    return worker.run(tasks.add_to_store, store, path, config.project_root(), replace, timeout_s=ADD_TIMEOUT_S,
+                      what=t("upload.adding"), status=st.empty())
 
 
 def sync_neo4j(ctx: Ctx) -> str | None:
