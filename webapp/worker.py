@@ -54,7 +54,7 @@ def short(message: str) -> str:
     """An error message as one line of at most MAX_ERROR characters.
 
     >>> short("a\\nb" + "x" * 600)[-30:]
-    'xxxxxxxxxx… (604 characters)'
+    'xxxxxxxxxxxx… (603 characters)'
     """
     one = " ".join(message.split())
     return one if len(one) <= MAX_ERROR else f"{one[:MAX_ERROR]}… ({len(one)} characters)"
