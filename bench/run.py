@@ -19,9 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from policykg import config
 from policykg.errors import PolicyKGError
@@ -245,7 +245,7 @@ def _time_rdflib_here(store: Path, queries: dict[str, str], n_docs: int) -> tupl
     t0 = time.perf_counter()
     graph = load_graph(store)
     load_s = time.perf_counter() - t0
-    timings = {name: _measure_forked(lambda q=q: len(list(graph.query(q)))) for name, q in queries.items()}
+    timings = {name: _measure_forked(lambda q=q, g=graph: len(list(g.query(q)))) for name, q in queries.items()}
     del graph
     return round(load_s, 3), timings
 
@@ -637,7 +637,7 @@ def bench(sizes: list[int], out: Path, seed: int = 0, corpus: Path | None = None
             iterator = tqdm(iterator, desc="bench sizes", unit="size", disable=not show)
         for n in iterator:
             results.append(measure_size(n, work, corpus, seed, show))
-    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "sizes": sorted(sizes),
+    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "sizes": sorted(sizes),
               "seed": seed, "machine": machine(), "corpus": corpus_result, "results": results}
     report["estimates"] = [{"documents": n, **{k: v for k, v in (estimate(results, n) or {}).items() if k != "from"}}
                            for n in estimate_to if n not in sizes and estimate(results, n)]

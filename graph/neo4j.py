@@ -37,20 +37,27 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from graph.namespaces import RDF, XSD
-from graph.store import open_read_only
 from graph.pg_model import (
-    CURRENCY_PROPERTY, MINOR_UNIT_SUFFIX, MINOR_UNITS_PER_UNIT, RESOURCE_LABEL, PGModel, Term, derive_model,
+    CURRENCY_PROPERTY,
+    MINOR_UNIT_SUFFIX,
+    MINOR_UNITS_PER_UNIT,
+    RESOURCE_LABEL,
+    PGModel,
+    Term,
+    derive_model,
     property_key,
 )
+from graph.store import open_read_only
 from policykg.errors import PolicyKGError
 
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -177,12 +184,6 @@ def _rdflib_value(text: str, datatype: str):
         if isinstance(value, (date, datetime, float)):
             return value
     return str(lit)
-
-
-def _literal_value(lit) -> tuple[Any, bool]:
-    """(value for Neo4j, is an exact decimal) for a literal, rdflib or lean."""
-    text, datatype, _ = _lean(lit)
-    return _convert(text, datatype)
 
 
 def minor_units(decimal_text: str) -> int | None:

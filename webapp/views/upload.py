@@ -19,8 +19,8 @@ from pathlib import Path
 import streamlit as st
 
 from policykg import config
-from policykg.errors import PolicyKGError
 from policykg.build import replaced_by
+from policykg.errors import PolicyKGError
 from webapp import tasks, worker
 from webapp.i18n import city as city_name
 from webapp.i18n import t
