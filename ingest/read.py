@@ -350,7 +350,9 @@ def _read_pdf(data: bytes, path: Path) -> str:
     pypdf_log.setLevel(logging.ERROR)
     # pypdf raises many exception types on damaged files (PdfReadError, ValueError, KeyError,
     # struct.error, zlib.error, ...): any failure while parsing means "not a readable PDF".
-    from pypdf import PdfReader  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    from pypdf import (
+        PdfReader,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -412,7 +414,9 @@ def _read_docx(data: bytes, path: Path) -> str:
 
 def _docx_lines(container):
     """Paragraph texts in document order; a table gives each cell's paragraphs, row by row."""
-    from docx.table import Table  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    from docx.table import (
+        Table,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
 
     for block in container.iter_inner_content():
         if isinstance(block, Table):
@@ -480,7 +484,9 @@ def cjk_count(text: str) -> int:
 def _trafilatura_config() -> ConfigParser:
     """trafilatura's defaults, but a short notice (under its 250 characters) is still an article,
     not a reason to fall back to the whole page with its banner and menus."""
-    from trafilatura.settings import use_config  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    from trafilatura.settings import (
+        use_config,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
 
     config = deepcopy(use_config())
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_HANZI))

@@ -48,7 +48,7 @@ class Listener:
         time.sleep(wait_s)  # a fetch started by the server may land just after the reply
         return list(self.requests)
 
-    def __enter__(self) -> "Listener":
+    def __enter__(self) -> Listener:
         self.thread.start()
         return self
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.attacks.hostile_queries import HOST_DETAIL, QUERY_FILES, Listener, load
 
 from policykg.config import neo4j_settings
+from tests.attacks.hostile_queries import HOST_DETAIL, QUERY_FILES, Listener, load
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

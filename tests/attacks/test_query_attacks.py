@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tests.attacks.hostile_queries import HOST_DETAIL, QUERY_FILES, SERVER_FILES, Listener, load
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import yaml
+from harness import open_and_wait, page_text
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-
-from harness import open_and_wait, page_text
 
 ATTACK = Path(__file__).resolve().parents[1] / "attacks" / "queries" / "sparql-escape-service.yaml"
 
