@@ -285,7 +285,7 @@ class _DocumentBuilder:
             add((node, PKG.countLimit, lim))
         for i, req in enumerate(clause.requirements):
             r = URIRef(f"{node}/requirement/{i}")
-            add((r, RDF.type, PKG.Requirement))
+            add((r, RDF.type, PKG.PayoutRequirement))
             add((r, RDF.type, CCCEV.Criterion))
             add((r, PKG.requirementKind, Literal(req.kind)))
             if req.op:

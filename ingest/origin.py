@@ -109,10 +109,10 @@ def read_place(norm: Normalized, number: str | None,
     lines = _lines(norm)
     text = norm.text
     for pos, line in lines[:TOP_LINES]:  # issuer line: 温州市人民政府办公室 (…关于…), above the text
-        if re.search(r"[。：:]", line):
-            break  # the addressee or the first sentence: the head of the document is over
         if BANNER.search(line):
             continue
+        if re.search(r"[。：:]", line):
+            break  # the addressee or the first sentence: the head of the document is over
         hit = issuer_at(line.strip())
         if hit and (line.strip() == hit[0] or line.strip()[len(hit[0]):].startswith(("关于", "文件", "印发"))):
             f.offer("issuer-line", hit[1], line.strip(), pos + line.index(hit[0][0]))
