@@ -157,7 +157,7 @@ def _derive(folder: str) -> PGModel:
             raise PolicyKGError(f"{path}: cannot parse the ontology ({exc})") from exc
 
     def en_label(iri) -> str:
-        labels = {lit.language: str(lit) for lit in g.objects(iri, RDFS.label)}
+        labels = {lit.language: str(lit) for lit in g.objects(iri, RDFS.label) if isinstance(lit, rdflib.Literal)}
         return labels.get("en") or labels.get(None) or ""
 
     classes = sorted(str(c) for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, rdflib.URIRef))
@@ -172,11 +172,12 @@ def _derive(folder: str) -> PGModel:
 
     single = {str(p) for p in g.subjects(RDF.type, OWL.FunctionalProperty)}
     for shape_prop in g.subjects(SH.path, None):
-        path = g.value(shape_prop, SH.path)
+        shape_path = g.value(shape_prop, SH.path)
         max_count = g.value(shape_prop, SH.maxCount)
         unique_lang = g.value(shape_prop, SH.uniqueLang)
-        if (max_count is not None and int(max_count) <= 1) or (unique_lang is not None and bool(unique_lang.toPython())):
-            single.add(str(path))
+        if (isinstance(max_count, rdflib.Literal) and int(max_count) <= 1) or \
+                (isinstance(unique_lang, rdflib.Literal) and bool(unique_lang.toPython())):
+            single.add(str(shape_path))
     # SKOS allows one preferred label per language; rdfs:label is used the same way here.
     single.update((str(SKOS.prefLabel), str(RDFS.label)))
 

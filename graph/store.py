@@ -58,7 +58,8 @@ class StoreWriter:
         self.db = ox.Store(str(self.tmp))
 
     def add(self, graph: Graph) -> None:
-        ox, graph_name, cache = self.ox, self.ox.DefaultGraph(), {}
+        ox, graph_name = self.ox, self.ox.DefaultGraph()
+        cache: dict = {}
 
         def term(t):  # IRIs and literals repeat (predicates on every node): convert each once
             converted = cache.get(t)
@@ -273,7 +274,7 @@ def query(store_dir: Path | str, sparql: str, timeout_s: float | None = None,
                 outcome["value"] = (["ask"], [(bool(result),)])
             elif isinstance(result, ox.QuerySolutions):
                 names = [v.value for v in result.variables]
-                rows = []
+                rows: list[tuple] = []
                 for solution in result:
                     if limit is not None and len(rows) >= limit:
                         break
