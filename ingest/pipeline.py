@@ -21,12 +21,12 @@ from ingest.fields import extract
 from ingest.figures import find_money, find_percents
 from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
-from ingest.model import Article, Clause, ClauseFields, Document, Evidence, FundingRule
+from ingest.model import Clause, ClauseFields, Document, Evidence, FundingRule
 from ingest.normalize import Normalized, normalize
 from ingest.origin import is_draft, issuer_at, read_place
 from ingest.overrides import Overrides, apply, read_sidecar, set_place
 from ingest.read import Source, read_source
-from ingest.structure import Body, Structure, parse_structure
+from ingest.structure import parse_structure
 from policykg.errors import PolicyKGError
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
@@ -61,10 +61,7 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
     structure = parse_structure(norm)
-    unstructured = not any(b.article.kind in ("item", "article") and b.article.key != "preamble"
-                           for b in structure.bodies)
-    if unstructured:
-        structure = paragraphs(norm, structure)
+    unstructured = not structure.structured  # no numbering: the bodies are the paragraphs
     number = read_number(norm)
     title = read_title(norm, None)
     place, issuer, evidence = read_place(norm, number, title)
@@ -162,26 +159,6 @@ def warnings(doc: Document) -> list[str]:
     if doc.status == "draft":
         out.append("draft: a 征求意见稿, not a policy in force")
     return out
-
-
-def paragraphs(norm: Normalized, structure: Structure) -> Structure:
-    """A document without numbering: every paragraph with a sentence in it (up to 抄送) becomes an
-    item of its own, labelled 第N段."""
-    articles, bodies = [], []
-    pos = 0
-    for raw in norm.text[pos:].split("\n"):
-        start, pos = pos, pos + len(raw) + 1
-        line = raw.strip()
-        if line.startswith("抄送"):
-            break
-        if not re.search(r"[。；，,;！？]", line) or line.endswith(("：", ":")) and len(line) < 60:
-            continue  # a title, heading, signature, date, menu line or addressee: no provision
-        n = len(articles) + 1
-        art = Article(key=f"p{n}", label=f"第{n}段", level=1, title=None, kind="item", parent=None,
-                      span=norm.span(start, start + len(raw)))
-        articles.append(art)
-        bodies.append(Body(article=art, start=start, end=start + len(raw), general=False))
-    return Structure(articles=articles, bodies=bodies, front_matter_end=structure.front_matter_end)
 
 
 def file_label(path: Path, root: Path | None) -> str:
