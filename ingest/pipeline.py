@@ -19,6 +19,7 @@ from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
+from ingest.files import doc_id_for
 from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
 from ingest.model import Clause, ClauseFields, Document, Evidence, FundingRule
@@ -29,15 +30,8 @@ from ingest.read import Source, read_source
 from ingest.structure import parse_structure
 from policykg.errors import PolicyKGError
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 TARGET = re.compile(r"到20\d\d年|培育[^。]{0,30}\d+(?:家|个)|新增[^。]{0,20}\d+家以上|累计开展|每年举办")
 GENERAL = re.compile(r"^本(?:意见|政策|措施|办法|行动计划|计划|通知|规定)|适用于|负责解释|另行制定|为准")
-
-
-def doc_id_for(path: Path) -> str:
-    """A stable, IRI-safe id from the file name: 'Wenzhou 2022(60).txt' -> 'wenzhou-2022-60'."""
-    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower()
-    return stem or "document"
 
 
 def _kind(text: str, instrument: str | None, grants: bool, general: bool) -> str:
@@ -61,14 +55,15 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
     structure = parse_structure(norm)
-    unstructured = not structure.structured  # no numbering: the bodies are the paragraphs
+    unstructured = not structure.structured  # then its bodies are the paragraphs (ingest.structure)
     number = read_number(norm)
     title = read_title(norm, None)
     place, issuer, evidence = read_place(norm, number, title)
     if title is None:
         title = read_title(norm, issuer)
-    if issuer is None and title and issuer_at(title):
-        issuer = issuer_at(title)[0]  # 济南市人民政府办公厅关于印发…: the title names its issuer
+    named = issuer_at(title) if title else None  # 济南市人民政府办公厅关于印发…: the title names its issuer
+    if named and (issuer is None or named[0].startswith(issuer)):
+        issuer = named[0]  # and says it more exactly than a portal's 温州市人民政府 header
     doc = Document(
         id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=None,
         number=number, title=title, issuer=issuer, validity=read_validity(norm),
@@ -172,16 +167,6 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def corpus_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise PolicyKGError(f"{folder}: no such corpus folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED
-                   and p.stem.lower() != "readme")  # a folder's README describes it, it is no policy
-    if not files:
-        raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
-    return files
 
 
 def _lineage(articles, art):

@@ -35,13 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import docx
 import lxml.html
-import trafilatura
 from charset_normalizer import from_bytes
-from docx.table import Table
-from pypdf import PdfReader
-from trafilatura.settings import use_config
 
 from policykg.errors import PolicyKGError
 
@@ -355,6 +350,10 @@ def _read_pdf(data: bytes, path: Path) -> str:
     pypdf_log.setLevel(logging.ERROR)
     # pypdf raises many exception types on damaged files (PdfReadError, ValueError, KeyError,
     # struct.error, zlib.error, ...): any failure while parsing means "not a readable PDF".
+    from pypdf import (
+        PdfReader,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -394,6 +393,8 @@ def _check_docx_expansion(data: bytes, path: Path) -> None:
 
 
 def _read_docx(data: bytes, path: Path) -> str:
+    import docx  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+
     _check_docx_expansion(data, path)
     # python-docx raises PackageNotFoundError, BadZipFile, KeyError, lxml errors, ... on files
     # that are not Word documents: any failure while opening means "not a readable DOCX".
@@ -413,6 +414,10 @@ def _read_docx(data: bytes, path: Path) -> str:
 
 def _docx_lines(container):
     """Paragraph texts in document order; a table gives each cell's paragraphs, row by row."""
+    from docx.table import (
+        Table,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
+
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -479,6 +484,10 @@ def cjk_count(text: str) -> int:
 def _trafilatura_config() -> ConfigParser:
     """trafilatura's defaults, but a short notice (under its 250 characters) is still an article,
     not a reason to fall back to the whole page with its banner and menus."""
+    from trafilatura.settings import (
+        use_config,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
+
     config = deepcopy(use_config())
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_HANZI))
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(MIN_ARTICLE_HANZI))
@@ -490,6 +499,8 @@ def _html_article_text(markup: str, path: Path) -> str:
     """The page's title and main text by trafilatura: one line per paragraph, page chrome left out.
 
     lxml parses in linear time but stops at depth 255; a page nested deeper is refused, not cut."""
+    import trafilatura  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+
     text = ""
     for recall in (False, True):  # precision first: it drops banners and breadcrumbs
         tree = _parse_html(markup, path)
