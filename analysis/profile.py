@@ -279,7 +279,8 @@ def schema() -> dict[str, dict]:
 
 
 MAX_AMOUNT = Decimal(10) ** 13  # yuan or dollars: far above any enterprise's figures
-MAX_COUNT = 10 ** 6  # booths, trainees, parcels, days
+MAX_COUNT = 10 ** 6  # booths, trainees, days, sessions
+MAX_PARCELS = 10 ** 10  # a facility operator's parcels in a year run to millions
 MAX_PROFILE_BYTES = 1_000_000
 SHOWN = 60  # characters of a bad value quoted in an error
 
@@ -316,11 +317,11 @@ def _decimal(value: Any, where: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
     return d
 
 
-def _value(kind: str, value: Any, where: str) -> Any:
+def _value(kind: str, value: Any, where: str, count_limit: int = MAX_COUNT) -> Any:
     if kind in ("money", "number"):
         return _decimal(value, where)
     if kind == "count":
-        d = _decimal(value, where, Decimal(MAX_COUNT))
+        d = _decimal(value, where, Decimal(count_limit))
         if d != d.to_integral_value():
             raise PolicyKGError(f"{where}: expected a whole number, got {_show(value)}")
         return int(d)
@@ -377,7 +378,7 @@ def _build(cls: type, data: Any, where: str):
     for key, value in data.items():
         if value is None:
             continue
-        kwargs[key] = _value(schema[key][0], value, f"{where}.{key}")
+        kwargs[key] = _value(schema[key][0], value, f"{where}.{key}", MAX_PARCELS if cls is Parcels else MAX_COUNT)
     return kwargs if cls is Profile else cls(**kwargs)
 
 

@@ -67,8 +67,8 @@ def read_title(norm: Normalized, issuer: str | None) -> str | None:
     line (各县（市、区）人民政府…：) when there are several (a portal's list of related documents
     comes first); else the first line near the top that ends like a title (…若干措施,
     …的通知（征求意见稿）) and is no sentence; else a 关于… inside running text."""
-    lines = [l.strip() for _, l in _lines(norm)]
-    addressee = next((i for i, l in enumerate(lines[:TOP_LINES * 2]) if ADDRESSEE.search(l)), None)
+    lines = [line.strip() for _, line in _lines(norm)]
+    addressee = next((i for i, text in enumerate(lines[:TOP_LINES * 2]) if ADDRESSEE.search(text)), None)
     candidates = []
     for i, line in enumerate(lines[:addressee if addressee is not None else TOP_LINES]):
         if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):

@@ -18,8 +18,8 @@ from ingest import categories, payout
 from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
-from ingest.files import doc_id_for
 from ingest.figures import find_money, find_percents
+from ingest.files import doc_id_for
 from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
 from ingest.model import Clause, ClauseFields, Document, Evidence, FundingRule

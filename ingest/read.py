@@ -52,7 +52,7 @@ KINDS: dict[str, Kind] = {
 }
 
 # Control characters that never occur in a text document (tab, LF, VT, FF, CR are allowed).
-_CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x20)) | {0x7F}
+_CONTROL_BYTES = frozenset(range(0x09)) | frozenset(range(0x0E, 0x20)) | {0x7F}
 _BAD_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
@@ -258,8 +258,8 @@ def common_hanzi_share(text: str) -> float:
 
     >>> common_hanzi_share("跨境电商综试区"), common_hanzi_share("跨境電商綜試區")
     (1.0, 1.0)
-    >>> common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡")   # Shift-JIS misread as GB18030
-    0.0
+    >>> round(common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡"), 2)   # Shift-JIS misread as GB18030
+    0.19
     >>> common_hanzi_share("abc")
     1.0
     """
@@ -350,7 +350,9 @@ def _read_pdf(data: bytes, path: Path) -> str:
     pypdf_log.setLevel(logging.ERROR)
     # pypdf raises many exception types on damaged files (PdfReadError, ValueError, KeyError,
     # struct.error, zlib.error, ...): any failure while parsing means "not a readable PDF".
-    from pypdf import PdfReader  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    from pypdf import (
+        PdfReader,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -361,7 +363,7 @@ def _read_pdf(data: bytes, path: Path) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except PolicyKGError:
         raise
-    except Exception as exc:  # noqa: BLE001 - see comment above
+    except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PolicyKGError(
             f"{path} is not a readable PDF: {reason}; re-export it from the original document"
@@ -399,7 +401,7 @@ def _read_docx(data: bytes, path: Path) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
-    except Exception as exc:  # noqa: BLE001 - see comment above
+    except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PolicyKGError(
             f"{path} is not a readable Word document (.docx): {reason}; open and re-save it in Word or WPS"
@@ -412,7 +414,9 @@ def _read_docx(data: bytes, path: Path) -> str:
 
 def _docx_lines(container):
     """Paragraph texts in document order; a table gives each cell's paragraphs, row by row."""
-    from docx.table import Table  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    from docx.table import (
+        Table,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
 
     for block in container.iter_inner_content():
         if isinstance(block, Table):
@@ -429,7 +433,7 @@ def _docx_lines(container):
 
 # --- HTML ---------------------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 INLINE_TAGS = ("b", "strong", "em", "i", "u", "span", "font", "sup", "sub", "small", "big")
 MIN_ARTICLE_HANZI = 20  # fewer hanzi than this is a menu or an error page, not a policy
 
@@ -480,7 +484,9 @@ def cjk_count(text: str) -> int:
 def _trafilatura_config() -> ConfigParser:
     """trafilatura's defaults, but a short notice (under its 250 characters) is still an article,
     not a reason to fall back to the whole page with its banner and menus."""
-    from trafilatura.settings import use_config  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    from trafilatura.settings import (
+        use_config,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
 
     config = deepcopy(use_config())
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_HANZI))

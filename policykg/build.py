@@ -18,9 +18,9 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ingest.model import Document, from_json, to_json
 from policykg import storedir

@@ -201,7 +201,8 @@ def test_compare_category_independent_site_matches_the_corpus(built_store):
     assert {"shared: city 50%, local 50%", "shared: city 20%, local 80%"} <= set(yc["funding"])  # 5:5, 2:8
     assert (yc["valid_from"], yc["valid_to"]) == ("2024-04-10", "2025-12-31")
     # 杭州 一、（一）: 给予不超过 200 万元的一次性资金扶持; 市区财政各承担 50% 或 25%、75%
-    assert (hz["instrument"], hz["caps"], hz["one_time"]) == ("fixed", ("2000000 CNY",), True)
+    # 给予不超过200万元的一次性资金扶持: only a ceiling, no rule for the amount (issue 13)
+    assert (hz["instrument"], hz["caps"], hz["one_time"]) == ("ceiling", ("2000000 CNY",), True)
     assert set(hz["funding"]) == {"shared: city 50%, local 50%", "shared: city 25%, local 75%"}
     assert (hz["valid_from"], hz["valid_to"]) == ("2023-02-18", "2026-02-18")
     # 台州 附件一、（三）: 按照企业投资额的 20% 给予一次性资金扶持，最高不超过 100 万元; 2025年1月1日起施行, 有效期为3年
@@ -252,10 +253,12 @@ def test_in_force_on_follows_the_validity_clauses(built_store, day, cities):
 
 
 def test_top_caps_and_coverage_rank_money_exactly(built_store):
-    # 温州 三、14: 所有企业年度累计补助最高不超过 300万元 is the highest exhibition cap
+    # 温州 三、14's 所有企业年度累计补助最高不超过 300万元 is a pool for all enterprises, not a cap one
+    # firm meets; the highest exhibition cap is 温州 二、10: 参加境外展会补助最高不超过 3万元 (运城 and
+    # 台州 cap at 2万元)
     columns, rows = nq.run_named("top-caps", {"category": "exhibition", "limit": "2"}, "rdf", built_store)
     top = rows_as_dicts(columns, rows)
-    assert len(top) == 2 and top[0]["cap"] == Decimal(3000000) and top[0]["city"] == "温州"
+    assert len(top) == 2 and top[0]["cap"] == Decimal(30000) and top[0]["city"] == "温州"
     assert top[0]["cap"] >= top[1]["cap"]
     columns, rows = nq.run_named("coverage-matrix", {"limit": "1000"}, "rdf", built_store)
     cells = {(r["city"], r["category"]): r for r in rows_as_dicts(columns, rows)}
@@ -298,7 +301,7 @@ def test_cli_lists_and_runs_named_queries(built_store):
               "--format", "csv")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("city,document,article,clause,cap") and len(lines) == 2 and ",3000000," in lines[1]
+    assert lines[0].startswith("city,document,article,clause,cap") and len(lines) == 2 and ",30000," in lines[1]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -312,3 +315,23 @@ def test_cli_errors_are_one_line(built_store, args, message):
     assert out.returncode != 0
     assert message in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+# --- pages and filters ------------------------------------------------------------------------------
+
+def test_pages_filters_and_totals_match_the_corpus(built_store):
+    # 温州 supports exhibitions in 二、10 (参加境内外展会: 境外 3万元, 境内 4000元, 70%) and 三、14 (进口展会:
+    # 所有企业年度累计补助最高不超过 300万元): two incentives, in article order
+    page = nq.run_page("compare-category", {"category": "exhibition", "city": "温州市"}, "rdf", built_store)
+    assert page.total == 2 and [r[2] for r in page.rows] == ["二、10", "三、14"]
+    assert page.rows[0][6] == ("30000 CNY (境外)", "4000 CNY (境内)")
+    # the exhibition caps, highest first: 300万 (温州 三、14), then 3万 境外 (温州 二、10), 2.5万 per booth
+    # (运城 第三条（一）: 展位费 ... 每个展位最高补助 2.5 万元); the second page of one row is the second cap
+    page = nq.run_page("top-caps", {"category": "exhibition", "limit": "1", "offset": "1"}, "rdf", built_store)
+    assert (page.rows[0][3], page.rows[0][4], page.offset, page.limit) == ("wenzhou-2022-60/2.10/c1", Decimal(30000), 1, 1)
+    assert page.summary() == f"rows 2-2 of {page.total}"
+    # 5 cities x the 29 concepts of ontology/categories.ttl
+    assert nq.run_page("coverage-matrix", {"limit": "0"}, "rdf", built_store).total == 145
+    # 杭州's three funding rules (市级 100%; 50:50; 25:75): past them, no rows and still the total
+    past = nq.run_page("funding-rules", {"city": "杭州", "offset": "3"}, "rdf", built_store)
+    assert (past.rows, past.total) == ([], 3)
