@@ -14,7 +14,7 @@ from policykg.errors import PolicyKGError
 from webapp import state
 from webapp.i18n import LANGS, t
 from webapp.views import VIEWS
-from webapp.views.common import inject_css
+from webapp.views.common import inject_css, plain
 
 st.set_page_config(page_title="policykg", page_icon="📑", layout="wide")
 inject_css()
@@ -40,7 +40,7 @@ try:
     state.ensure_store(store)
     stamp, corpus = state.corpus(store)
 except PolicyKGError as exc:
-    st.error(t("app.store_error", error=exc))
+    st.error(plain(t("app.store_error", error=exc)))
     st.stop()
 
 neo4j = state.neo4j_status()
@@ -55,9 +55,9 @@ with st.sidebar:
         st.caption(t("app.neo4j_up", uri=neo4j["uri"]))
 
 if neo4j["configured"] and not neo4j["up"]:
-    st.warning(t("app.neo4j_down", uri=neo4j["uri"], error=neo4j["error"]), icon="⚠️")
+    st.warning(plain(t("app.neo4j_down", uri=neo4j["uri"], error=neo4j["error"])), icon="⚠️")
 if requested is not None and requested not in VIEWS:
-    st.info(t("app.unknown_view", view=requested))
+    st.info(plain(t("app.unknown_view", view=requested)))
 
 st.title(t(f"view.{view}"))
 importlib.import_module(f"webapp.views.{view}").render(ctx)

@@ -181,7 +181,7 @@ def precedents(docs: list[Document], category: str) -> list[tuple[Document, Clau
 
 
 def _src(d: Document, c: Clause, needle: str | None) -> Source:
-    return Source(c.id, d.city, d.number, c.article, _sentence(c.text, needle))
+    return Source(c.id, d.city_shown, d.number, c.article, _sentence(c.text, needle))
 
 
 def parameter_ranges(docs: list[Document], category: str) -> dict[str, Parameter]:
@@ -229,7 +229,7 @@ def parameter_ranges(docs: list[Document], category: str) -> dict[str, Parameter
             if r.districts:
                 shown += f"（{'、'.join(r.districts)}）"
             params["city_share"].observations.append(Observation(share, shown, Source(
-                c.id, d.city, d.number, c.article, r.text)))
+                c.id, d.city_shown, d.number, c.article, r.text)))
     for name in ("cap", "award", "per_unit", "bonus", "threshold"):
         params[name].use_group_of(None)
     return params
@@ -270,7 +270,7 @@ def _model(pairs: list[tuple[Document, Clause]], like: str | None) -> tuple[Docu
         city = like.removesuffix("市")
         mine = [(d, c) for d, c in computable if d.city == city] or [(d, c) for d, c in pairs if d.city == city]
         if not mine:
-            have = sorted({d.city for d, _ in pairs})
+            have = sorted({d.city_shown for d, _ in pairs})
             raise PolicyKGError(f"--like {like}: no precedent of this category in {city}; cities with one: "
                                 f"{', '.join(have)}")
         return max(mine, key=lambda x: _richness(x[1]))
@@ -418,7 +418,7 @@ def draft(docs: list[Document], category: str, like: str | None = None,
         if name and name not in used:
             used.append(name)
     text = "".join(t for t, _ in frags)
-    precs = [Precedent(c.id, d.city, d.number, c.article, c.instrument, c.one_time, c.text) for d, c in pairs]
+    precs = [Precedent(c.id, d.city_shown, d.number, c.article, c.instrument, c.one_time, c.text) for d, c in pairs]
     model = next(p for p in precs if p.clause_id == mc.id)
     result = Draft(category, scheme()[category].zh, like, model, precs, params, used, text, "")
     result.markdown = _markdown(result, frags, pairs, mc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from analysis.profile import MAX_AMOUNT
 from policykg.errors import PolicyKGError
 
 PARAMETERS = {
@@ -53,6 +54,7 @@ def read_value(name: str, raw: str) -> Quantity:
     ...                              read_value("cap", "30万"), read_value("rate", "50%"), read_value("threshold", "1年"))]
     [('5000000', 'USD'), ('10000000', 'CNY'), ('300000', 'CNY'), ('50', 'percent'), ('1', 'year')]
     """
+    raw = raw if len(raw) <= 40 else f"{raw[:40]}…"  # an error message never repeats a huge input
     text = raw.replace(",", "").replace("，", "").strip()
     m = _NUMBER.match(text)
     if not m:
@@ -104,6 +106,8 @@ def parse_settings(items: list[str] | dict | None) -> dict[str, Decimal | bool]:
             out[k] = _flag(v)
             continue
         value = read_value(k, str(v))
+        if value > MAX_AMOUNT:
+            raise PolicyKGError(f"--set {k}={str(v)[:40]}: expected a number of at most {MAX_AMOUNT:f}")
         if value < 0 or ((k in ("rate", "city_share")) and value > 100):
             raise PolicyKGError(f"--set {k}={v}: out of range")
         out[k] = value

@@ -1069,7 +1069,7 @@ def _evaluate(doc: Document, c: Clause, profile: Profile) -> tuple[str, Item | S
             how = "assumed default" if not profile.usd_cny_rate_given else "from the profile"
             ev.conditions.append(f"USD converted at {fmt(profile.usd_cny_rate)} CNY/USD ({how})")
         explanation = "; ".join(ev.lines) + f". Amount {fmt(amount)} CNY."
-        return "item", Item(c.id, doc.city, doc.number, c.article, category, amount, explanation, ev.conditions,
+        return "item", Item(c.id, doc.city_shown, doc.number, c.article, category, amount, explanation, ev.conditions,
                             ev.checks, ev.notes, _period(c), ev.bound, ev.basis, c.text, _funding(doc, c),
                             ev.rate_used)
     return skip(f"profile does not state what this clause pays for: {_what_it_pays_for(c)}")
@@ -1212,7 +1212,7 @@ def estimate(docs: list[Document], profile: Profile, as_of: date | None = None) 
     on = as_of or profile.as_of or date.today()
     by_city: dict[str, list[Document]] = {}
     for d in docs:
-        by_city.setdefault(d.city, []).append(d)
+        by_city.setdefault(d.city_shown, []).append(d)
     cities = sorted(by_city)
     if profile.cities:
         cities = [c for c in profile.cities if c in by_city]

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from policykg.errors import PolicyKGError
 
 DEFAULT_USD_CNY_RATE = Decimal("7.2")  # CNY per USD when the profile gives no usd_cny_rate
@@ -166,7 +168,7 @@ _SCHEMAS: dict[type, dict[str, tuple[str, bool]]] = {
     Investment: {"name": ("str", False), "usd": ("money", True), "belt_and_road": ("bool", False)},
     Training: {"enrolment": ("count", False), "days": ("count", False), "contract_years": ("number", False)},
     Session: {"name": ("str", False), "cost_cny": ("money", True), "trainees": ("count", True)},
-    Parcels: {"postal_increase": ("count", False), "express": ("count", False)},
+    Parcels: {"postal_increase": ("volume", False), "express": ("volume", False)},
     Profile: {
         "name": ("str", False), "cities": ("strlist", False), "usd_cny_rate": ("number", False),
         "as_of": ("date", False),
@@ -276,34 +278,60 @@ def schema() -> dict[str, dict]:
     return out
 
 
-def _decimal(value: Any, where: str) -> Decimal:
+MAX_AMOUNT = Decimal(10) ** 13  # yuan or dollars: far above any enterprise's figures
+MAX_COUNT = 10 ** 6  # booths, trainees, days
+MAX_VOLUME = 10 ** 10  # parcels shipped in a year: a mail exchange's millions are ordinary
+MAX_PROFILE_BYTES = 1_000_000
+SHOWN = 60  # characters of a bad value quoted in an error
+
+
+def _show(value: Any) -> str:
+    """repr(value), cut to SHOWN characters, so that an error stays one short line.
+
+    >>> _show("9" * 100)[-22:], len(_show("9" * 100))
+    ("999…' (102 characters)", 75)
+    """
+    text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN - 4]}…' ({len(text)} characters)"
+
+
+def _decimal(value: Any, where: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
+    """A number >= 0 and <= limit, checked before any arithmetic on it (1e999999999 is refused
+    at once).
+
+    >>> _decimal("1e999999999", "fairs[0].booths", Decimal(10**6))
+    Traceback (most recent call last):
+    policykg.errors.PolicyKGError: fairs[0].booths: 1e999999999 is more than 1000000; check the figure
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise PolicyKGError(f"{where}: expected a number, got {value!r}")
+        raise PolicyKGError(f"{where}: expected a number, got {_show(value)}")
     text = str(value).strip().replace(",", "").replace("_", "")
     try:
         d = Decimal(text)
     except InvalidOperation:
-        raise PolicyKGError(f"{where}: expected a number, got {value!r} (write 2000000, not 200万)") from None
+        raise PolicyKGError(f"{where}: expected a number, got {_show(value)} (write 2000000, not 200万)") from None
     if not d.is_finite() or d < 0:
-        raise PolicyKGError(f"{where}: expected a number >= 0, got {value!r}")
+        raise PolicyKGError(f"{where}: expected a number >= 0, got {_show(value)}")
+    if d > limit:
+        raise PolicyKGError(f"{where}: {_show(value).strip(chr(39))} is more than {limit:f}; check the figure")
     return d
 
 
 def _value(kind: str, value: Any, where: str) -> Any:
     if kind in ("money", "number"):
         return _decimal(value, where)
-    if kind == "count":
-        d = _decimal(value, where)
+    if kind in ("count", "volume"):
+        d = _decimal(value, where, Decimal(MAX_COUNT if kind == "count" else MAX_VOLUME))
         if d != d.to_integral_value():
-            raise PolicyKGError(f"{where}: expected a whole number, got {value!r}")
+            raise PolicyKGError(f"{where}: expected a whole number, got {_show(value)}")
         return int(d)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise PolicyKGError(f"{where}: expected true or false, got {value!r}")
+            raise PolicyKGError(f"{where}: expected true or false, got {_show(value)}")
         return value
     if kind == "str":
         if not isinstance(value, (str, int)):
-            raise PolicyKGError(f"{where}: expected text, got {value!r}")
+            raise PolicyKGError(f"{where}: expected text, got {_show(value)}")
         return str(value)
     if kind == "date":
         if isinstance(value, date):
@@ -316,16 +344,16 @@ def _value(kind: str, value: Any, where: str) -> Any:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise PolicyKGError(f"{where}: expected a list of names, got {value!r}")
+            raise PolicyKGError(f"{where}: expected a list of names, got {_show(value)}")
         return value
     if kind.startswith("enum:"):
         allowed = _ENUMS[kind[5:]]
         if value not in allowed:
-            raise PolicyKGError(f"{where}: {value!r} is not one of: {', '.join(allowed)}")
+            raise PolicyKGError(f"{where}: {_show(value)} is not one of: {', '.join(allowed)}")
         return value
     if kind.startswith("list:"):
         if not isinstance(value, list):
-            raise PolicyKGError(f"{where}: expected a list, got {value!r}")
+            raise PolicyKGError(f"{where}: expected a list, got {_show(value)}")
         inner = kind[5:]
         if inner in _CLASSES:
             return [_build(_CLASSES[inner], v, f"{where}[{i}]") for i, v in enumerate(value)]
@@ -337,11 +365,11 @@ def _value(kind: str, value: Any, where: str) -> Any:
 
 def _build(cls: type, data: Any, where: str):
     if not isinstance(data, dict):
-        raise PolicyKGError(f"{where}: expected a mapping of keys, got {data!r}")
+        raise PolicyKGError(f"{where}: expected a mapping of keys, got {_show(data)}")
     schema = _SCHEMAS[cls]
     unknown = [k for k in data if k not in schema]
     if unknown:
-        raise PolicyKGError(f"{where}: unknown key '{unknown[0]}'; known keys: {', '.join(schema)} "
+        raise PolicyKGError(f"{where}: unknown key {_show(unknown[0])}; known keys: {', '.join(schema)} "
                             "(see docs/estimate.md)")
     missing = [k for k, (_, req) in schema.items() if req and data.get(k) is None]
     if missing:
@@ -375,19 +403,42 @@ def parse_profile(data: Any, where: str = "profile") -> Profile:
     return Profile(**kwargs)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors' aliases: a profile has no use for them, and an alias bomb of a few
+    hundred bytes expands to gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a profile",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def read_text(text: str, where: str, json_format: bool = False) -> Any:
+    """Parse a profile's YAML (aliases refused) or JSON text; one short line for any error."""
+    if len(text) > MAX_PROFILE_BYTES:
+        raise PolicyKGError(f"{where}: a profile of {len(text):,} characters; at most {MAX_PROFILE_BYTES:,}")
+    try:
+        return json.loads(text) if json_format else yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506
+    except (ValueError, RecursionError, yaml.YAMLError) as exc:
+        kind = "JSON" if json_format else "YAML"
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise PolicyKGError(f"{where}: not valid {kind}: {first[:200]}") from None
+
+
 def load_profile(path: Path) -> Profile:
     """Read a .yaml/.yml or .json profile file; errors name the file and the key."""
     path = Path(path)
     if not path.exists():
         raise PolicyKGError(f"{path}: no such profile file")
-    import yaml
-
     try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise PolicyKGError(f"{path}: a profile of {path.stat().st_size:,} bytes; at most {MAX_PROFILE_BYTES:,}")
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        raise PolicyKGError(f"{path}: not valid {kind}: {str(exc).splitlines()[0]}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyKGError(f"{path}: cannot read the profile: {getattr(exc, 'strerror', None) or exc}") from None
+    data = read_text(text, str(path), path.suffix.lower() == ".json")
     if data is None:
         data = {}
     profile = parse_profile(data, str(path))

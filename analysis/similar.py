@@ -133,7 +133,7 @@ class SimilarityIndex:
                     f"{labels[s].zh} ({s})" if s in labels else s for s in shared))
             if same:
                 reasons.append(f"same instrument: {c.instrument}")
-            out.append(Match(cid, doc.city, doc.number, c.article, c.kind, c.instrument, c.categories, c.text,
+            out.append(Match(cid, doc.city_shown, doc.number, c.article, c.kind, c.instrument, c.categories, c.text,
                              round(score, 4), round(text, 4), round(cat, 4), same, shared, [], reasons))
         out.sort(key=lambda m: (-m.score, m.clause_id))
         out = out[:top]

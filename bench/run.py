@@ -31,8 +31,12 @@ TARGETS = {
     "build_5000_s": 300.0,
     "build_5000_rss_mb": 2048.0,
     "query_p50_ms": 50.0,
-    "neo4j_load_5000_s": 60.0,
+    "neo4j_query_p50_ms": 50.0,
+    "compare_view_ms": 100.0,
+    "neo4j_load_5000_s": 40.0,
 }
+BEFORE = Path(__file__).resolve().parent / "before-5000.json"  # the code before issue 15, same documents
+VIEW_RUNS = 10  # fresh sessions of the compare view timed per size
 QUERY_BUDGET_S = 5.0  # time spent on one query on one engine, at most (but at least MIN_RUNS)
 MIN_RUNS, MAX_RUNS = 3, 30
 QUERY_LIMIT_S = 10.0  # one run of one query stopped after this long, recorded as "over 10 s"
@@ -143,9 +147,8 @@ def named_queries(store: Path) -> dict[str, tuple[str, str, dict]]:
     params = bench_params(store)
     out = {}
     for q in nq.load_all(config.queries_dir()):
-        kinds = {p.name: p.type for p in q.params}
-        try:
-            bound = {n: b for n, b in nq.bind_params(q, params.get(q.name, {})).items() if kinds[n] != "limit"}
+        try:  # a paged query's defaults: its first page of 100 rows
+            bound = nq.bind_params(q, params.get(q.name, {}))
         except PolicyKGError:
             continue  # a required parameter the bench has no value for: the query is not timed
         out[q.name] = (nq.sparql_with_values(q.sparql, bound), q.cypher, {n: b.cypher for n, b in bound.items()})
@@ -373,7 +376,22 @@ def _build_and_query(folder: Path, store: Path, n: int, show_progress: bool) -> 
         result["neo4j"] = {"status": why} if why else time_neo4j(store, n, show_progress)
     except PolicyKGError as exc:
         result["neo4j"] = {"status": f"not measured: {exc}"}
+    result["compare_view"] = time_compare_view(store) if n >= 500 else {"status": "not measured below 500 documents"}
     return result
+
+
+def time_compare_view(store: Path) -> dict:
+    """The compare view rendered server-side (bench/app_render.py: Streamlit's AppTest, warm caches,
+    a fresh session per run), in a child process: {"p50_ms", "p90_ms"} or {"status": why not}."""
+    script = Path(__file__).resolve().parent / "app_render.py"
+    done = subprocess.run([sys.executable, str(script), "--view", "compare", "--runs", str(VIEW_RUNS),
+                           "--store", str(store), "--budget-ms", str(TARGETS["compare_view_ms"])],
+                          capture_output=True, text=True, timeout=1800)
+    try:
+        figures = json.loads(done.stdout.strip().splitlines()[-1])["script_ms"]
+    except (IndexError, ValueError, KeyError):
+        return {"status": "not measured: " + " ".join((done.stderr or done.stdout).split())[-200:]}
+    return {"p50_ms": figures["median"], "p90_ms": figures["p90"]}
 
 
 def measure_corpus(corpus: Path, work: Path) -> dict:
@@ -437,42 +455,41 @@ def targets(corpus: dict, results: list[dict]) -> list[dict]:
                  "note": "", "why_fix": "" if linear is None or linear <= 1.5 else
                  "a super-linear step (SHACL or a per-document scan of the whole graph): profile the "
                  "largest build with cProfile"})
-    if big:
-        slow = {name: t.get("p50_ms", t.get("over_s", 0) * 1000 or None) for name, t in big["embedded"].items()}
-        worst = max(slow.values(), default=None, key=lambda v: -1 if v is None else v)
-        sizes = [t["rows"] for t in big["embedded"].values() if "rows" in t]
-        answer = f"the queries return {min(sizes):,}-{max(sizes):,} rows; " if sizes else ""
-        row("every named query p50 on the embedded store at 5,000 documents", TARGETS["query_p50_ms"],
-            worst, "ms", answer + "Oxigraph's on-disk store costs 15-30 µs per triple pattern matched per "
-            "row, read from Python (a category's 2,257 clause IRIs in 13 ms; each further pattern, ~40 ms "
-            "more), so a few thousand rows of 6-20 columns take about a second, and the aggregates over "
-            "every incentive (coverage-matrix, in-force-on) seconds. Done: derived list literals instead "
-            "of per-clause aggregation, patterns before BINDs, the store kept open. Would meet it: answers "
-            "paged (LIMIT with the sort keys stored on each clause), coverage-matrix materialised per "
-            "city and category at build time, or a long-running server holding the store in memory "
-            "(4-5x faster, measured)",
-            ("slowest p50: " + ", ".join(
-                f"{name} {'over ' if 'over_s' in big['embedded'][name] else ''}{value:g} ms"
-                for name, value in sorted(slow.items(), key=lambda kv: -(kv[1] or 0))[:3] if value is not None))
-            if slow else "no named queries (queries/*.rq) in this checkout",
-            over=any("over_s" in t and t["over_s"] * 1000 == worst for t in big["embedded"].values()))
-    else:
-        largest = max(results, key=lambda r: r["documents"]) if results else None
-        worst = None
-        if largest and largest["embedded"]:
-            worst = max((t.get("p50_ms") or t.get("over_s", 0) * 1000) for t in largest["embedded"].values())
-        row("every named query p50 on the embedded store at 5,000 documents", TARGETS["query_p50_ms"], None,
-            "ms", note=("not run at 5,000" + (f"; worst p50 at {largest['documents']}: {worst:g} ms"
-                                              if worst is not None else "")))
+    for engine, key, target, why in (
+            ("embedded", "embedded", "query_p50_ms",
+             "Oxigraph's planner has no statistics and each triple pattern joined per row is a RocksDB "
+             "lookup (5-15 µs once the store is optimised): a page of 100 rows costs little, but the total "
+             "count and the ORDER BY before LIMIT touch every matching incentive, so a query whose filter "
+             "keeps tens of thousands of rows (in-force-on over all cities) still reads each one. Fix: "
+             "materialise per-date counts, or page by keyset (the last sort key seen) and count once per "
+             "date in the app"),
+            ("Neo4j (policykg's call path, shared driver)", "neo4j", "neo4j_query_p50_ms",
+             "the query collects every matching node to sort and count it before taking the page; where "
+             "that is tens of thousands of incentives (in-force-on) the scan dominates. Fix: a range index "
+             "on the sort key with an index-backed ORDER BY, and the count from materialised per-date "
+             "cells")):
+        timings = (big.get(key) or {}) if big else {}
+        timings = timings.get("queries", {}) if key == "neo4j" else timings
+        slow = {name: t.get("p50_ms", t.get("over_s", 0) * 1000 or None) for name, t in timings.items()}
+        worst = max((v for v in slow.values() if v is not None), default=None)
+        note = ("slowest p50: " + ", ".join(f"{name} {value:g} ms" for name, value in
+                                            sorted(slow.items(), key=lambda kv: -(kv[1] or 0))[:3] if value is not None)
+                if worst is not None else ("not run at 5,000" if not big else "not measured"))
+        row(f"every named query, first page of 100 rows, p50 on {engine} at 5,000 documents", TARGETS[target],
+            worst, "ms", why, note, over=any("over_s" in t for t in timings.values()))
+    view = (big or {}).get("compare_view", {})
+    row("the compare view server-side p50 at 5,000 documents (fresh session, warm caches)",
+        TARGETS["compare_view_ms"], view.get("p50_ms"), "ms",
+        "the view renders one page of cards; the rest is Streamlit's own work per session",
+        view.get("status", f"p90 {view['p90_ms']:g} ms" if "p90_ms" in view else ("not run at 5,000" if not big else "")))
     neo = big["neo4j"] if big else None
     row("5,000 documents loaded into Neo4j", TARGETS["neo4j_load_5000_s"],
         neo.get("load_s") if neo else None, "s",
-        "the load is CPU-bound on 2 cores: reading 3.8 million triples back out of Oxigraph takes about "
-        "33 s in 2 processes (each IRI and string is an id looked up in RocksDB; a plain dump takes 41 s), "
-        "hashing the mapped graph for load_id 5 s, and CREATE of 305k nodes and 843k relationships plus "
-        "the unique indexes 35-55 s with Neo4j and Python sharing the cores; fix: have the build write "
-        "the property-graph rows (or neo4j-admin import CSV files) beside the store so the load neither "
-        "reads nor maps, or load on a machine with more cores",
+        "the build writes the property-graph rows beside the store, so the load reads one file (about "
+        "3 s) and neither reads the store back nor maps it; what is left is Neo4j creating 305k nodes "
+        "and a million relationships in batches of 10,000 on 2 cores shared with Python, plus the unique "
+        "indexes. Fix: neo4j-admin database import of CSV files for a first load into an empty "
+        "database (offline, several times faster), or a machine with more cores",
         neo.get("status", "") if neo else "not run at 5,000")
     return rows
 
@@ -542,12 +559,48 @@ def markdown(report: dict) -> str:
                 lines += ["| Cypher query | p50 | p95 |", "|---|---:|---:|"]
                 lines += [f"| {k} | {_fig(v, 'p50_ms')} | {_fig(v, 'p95_ms')} |" for k, v in neo["queries"].items()]
                 lines.append("")
+    lines += before_after(report)
+    views = [(r["documents"], r["compare_view"]) for r in report["results"] if "p50_ms" in r.get("compare_view", {})]
+    if views:
+        lines += ["## The compare view", "",
+                  "Server-side render of `?view=compare&category=independent-site` (bench/app_render.py: "
+                  f"Streamlit's AppTest, warm caches, a fresh session each of {VIEW_RUNS} runs), in ms.", "",
+                  "| documents | p50 | p90 |", "|---:|---:|---:|"]
+        lines += [f"| {n:,} | {v['p50_ms']:g} | {v['p90_ms']:g} |" for n, v in views]
+        lines.append("")
     lines += ["## Targets", "", "| target | limit | measured | status | note |", "|---|---:|---:|---|---|"]
     for t in report["targets"]:
         note = "; ".join(x for x in (t["note"], f"why/fix: {t['why_fix']}" if t["why_fix"] else "") if x)
         lines.append(f"| {t['target']} | {t['limit']} | {t['value'] or '—'} | {t['status']} | {note} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def before_after(report: dict) -> list[str]:
+    """The table of every query's p50 before issue 15 (bench/before-5000.json: the code before it, on a
+    store it built from the same 5,000 generated documents) and in this run at 5,000 documents."""
+    big = next((r for r in report["results"] if r["documents"] == 5000), None)
+    if big is None or not BEFORE.exists():
+        return []
+    before = json.loads(BEFORE.read_text("utf-8"))
+    after_neo4j = big.get("neo4j", {}).get("queries", {})
+    lines = ["## Before and after issue 15, at 5,000 documents", "",
+             f"p50 in ms, same generated documents (seed {report['seed']}). Before: {before.get('note', '')} "
+             f"(1-minute load average {before.get('load_embedded', '?')} / {before.get('load_neo4j', '?')} "
+             "while the embedded / Neo4j figures were taken); after: this run, the first page of 100 rows "
+             "and the total count.", "",
+             "| query | embedded before | embedded after | Neo4j before | Neo4j after |", "|---|---:|---:|---:|---:|"]
+    names = sorted(set(before.get("embedded", {})) | set(big["embedded"]))
+    for name in names:
+        lines.append(f"| {name} | {_fig(before.get('embedded', {}).get(name, {}), 'p50_ms')} | "
+                     f"{_fig(big['embedded'].get(name, {}), 'p50_ms')} | "
+                     f"{_fig(before.get('neo4j', {}).get('queries', {}).get(name, {}), 'p50_ms')} | "
+                     f"{_fig(after_neo4j.get(name, {}), 'p50_ms')} |")
+    load_before = before.get("neo4j", {}).get("load_s")
+    load_after = big.get("neo4j", {}).get("load_s")
+    lines += ["", f"Neo4j load of the 5,000 documents: {load_before if load_before is not None else '—'} s before, "
+                  f"{load_after if load_after is not None else '—'} s after.", ""]
+    return lines
 
 
 def _fig(timing: dict, key: str) -> str:

@@ -19,9 +19,10 @@ metric without an English label) is left out, as the queries leave it out.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 
-from ingest.model import Amount, Bonus, Clause, FundingRule, Threshold, Tier
+from ingest.model import Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
 
@@ -119,3 +120,136 @@ def clause_lists(clause: Clause, rules: dict[str, FundingRule]) -> dict[str, str
         "bonus": joined(bonus_text(b) for b in clause.bonuses),
         "funding": joined(funding_text(rules[r]) for r in clause.funding if r in rules),
     }
+
+
+# --- values materialised at the end of the build ---------------------------------------------------
+#
+# What the comparison queries would otherwise aggregate over the whole store on every call, written
+# once by the build (policykg/build.py calls `materialise`) as triples of the default graph, so that
+# they reach Neo4j by the same mapping as everything else (docs/property-graph.md). Computed from
+# the clause models, which the graph is built from; tests/test_digest.py checks each value against
+# the structured graph and tests/test_parity.py the two backends against each other.
+
+
+def sort_text(value) -> tuple:
+    """The named queries' order of a text value: missing first, then by code point."""
+    return (value is not None, value or "")
+
+
+def clause_order(docs: list[Document]) -> dict[tuple[str, str], int]:
+    """Rank of every clause by (city, document number, clause id), by (document id, clause id)."""
+    keys = sorted(((sort_text(d.city), sort_text(d.number), c.id, d.id) for d in docs for c in d.clauses))
+    return {(doc_id, clause_id): i for i, (_, _, clause_id, doc_id) in enumerate(keys)}
+
+
+def rule_order(docs: list[Document]) -> dict[tuple[str, str], int]:
+    """Rank of every funding rule by (city, document number, rule id), by (document id, rule id)."""
+    keys = sorted(((sort_text(d.city), sort_text(d.number), r.id, d.id) for d in docs for r in d.funding_rules))
+    return {(doc_id, rule_id): i for i, (_, _, rule_id, doc_id) in enumerate(keys)}
+
+
+def coverage_cells(docs: list[Document]) -> list[tuple[str, str, int, Decimal | None]]:
+    """(city, category slug, incentives, highest cap) for every city and every concept of the
+    scheme, broader concepts counting their narrower ones, sorted by city and slug; the highest
+    cap is None where no incentive of the cell has one."""
+    from ingest.categories import scheme, with_broader
+
+    slugs = sorted(scheme())
+    cities = sorted({d.city for d in docs if d.city})
+    counts: dict[tuple[str, str], int] = {}
+    highest: dict[tuple[str, str], Decimal] = {}
+    for d in docs:
+        if not d.city:
+            continue
+        for c in d.clauses:
+            if c.kind != "incentive":
+                continue
+            caps = [a.value for a in c.amounts if a.role == "cap"]
+            for slug in with_broader(c.categories):
+                key = (d.city, slug)
+                counts[key] = counts.get(key, 0) + 1
+                if caps:
+                    top = max(caps)
+                    if key not in highest or top > highest[key]:
+                        highest[key] = top
+    return [(city, slug, counts.get((city, slug), 0), highest.get((city, slug))) for city in cities for slug in slugs]
+
+
+def cited_titles(docs: list[Document], cited: dict) -> dict[str, str]:
+    """Every cited document's titles, joined once per cited document (pkg:titleList), by IRI: a
+    document of the store has its own title, one outside it every wording its citations give."""
+    from graph.namespaces import ID
+    from graph.rdf import doc_iri, normalize_number, segment
+
+    titles: dict[str, set[str]] = {}
+    own = {str(doc_iri(d.id)): d.title for d in docs}
+    for d in docs:
+        for ref in list(d.references) + [r for c in d.clauses for r in c.references]:
+            number = normalize_number(ref.number)
+            node = cited.get(number) if number else None
+            if node is None:
+                node = ID[f"cited/{segment(number)}"] if number else ID[f"cited/title/{segment(ref.title or '')}"]
+                if ref.title:
+                    titles.setdefault(str(node), set()).add(ref.title)
+            elif own.get(str(node)):
+                titles.setdefault(str(node), set()).add(own[str(node)])
+    return {node: joined(items) for node, items in titles.items() if items}
+
+
+def materialised_triples(docs: list[Document]):
+    """The derived triples of a whole store (see docs/ontology.md, "Materialised values").
+
+    Every clause and funding rule: pkg:sortKey, its rank in the order the named queries print;
+    every funding rule, pkg:cityName.
+    Every incentive: pkg:inCategory (its categories and every broader one), pkg:cityName,
+    pkg:validFrom and pkg:validTo (its document's dates in force). Every cited document:
+    pkg:titleList. Every city x concept: a pkg:CoverageCell with pkg:cityName, pkg:cellCategory,
+    pkg:incentiveCount, pkg:highestCap and pkg:sortKey.
+    """
+    from rdflib import Literal, URIRef
+
+    from graph.namespaces import ID, PKG, RDF, XSD
+    from graph.rdf import category_iri, citations, clause_iri, decimal_literal, funding_iri, segment
+    from ingest.categories import with_broader
+
+    clauses, rules = clause_order(docs), rule_order(docs)
+    for d in docs:
+        city = Literal(d.city) if d.city else None
+        valid_from = Literal(d.validity.effective) if d.validity.effective else None
+        valid_to = Literal(d.validity.expiry) if d.validity.expiry else None
+        for c in d.clauses:
+            node = clause_iri(d.id, c.article_key, c.id)
+            yield node, PKG.sortKey, Literal(clauses[(d.id, c.id)])
+            if c.kind != "incentive":
+                continue
+            for slug in with_broader(c.categories):
+                yield node, PKG.inCategory, category_iri(slug)
+            for prop, value in ((PKG.cityName, city), (PKG.validFrom, valid_from), (PKG.validTo, valid_to)):
+                if value is not None:
+                    yield node, prop, value
+        for r in d.funding_rules:
+            rule = funding_iri(d.id, r.id)
+            yield rule, PKG.sortKey, Literal(rules[(d.id, r.id)])
+            if city is not None:
+                yield rule, PKG.cityName, city
+    for node, text in cited_titles(docs, citations(docs)).items():
+        yield URIRef(node), PKG.titleList, Literal(text)
+    for rank, (city, slug, count, cap) in enumerate(coverage_cells(docs)):
+        cell = ID[f"coverage/{segment(city)}/{segment(slug)}"]
+        yield cell, RDF.type, PKG.CoverageCell
+        yield cell, PKG.cityName, Literal(city)
+        yield cell, PKG.cellCategory, category_iri(slug)
+        yield cell, PKG.incentiveCount, Literal(count, datatype=XSD.integer)
+        if cap is not None:
+            yield cell, PKG.highestCap, decimal_literal(cap)
+        yield cell, PKG.sortKey, Literal(rank)
+
+
+def materialise(writer, docs: list[Document]) -> list[tuple]:
+    """The end of a build: the materialised triples added to the store being written (a
+    graph.store.StoreWriter), then the store compacted (Oxigraph's optimize: every later query
+    reads fewer, larger files). Returns the triples added."""
+    triples = list(materialised_triples(docs))
+    writer.add(triples)
+    writer.db.optimize()
+    return triples

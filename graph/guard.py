@@ -1,13 +1,23 @@
-"""Refuse user-typed SPARQL and Cypher that would change or administer a store, before it is sent.
+"""Refuse user-typed SPARQL and Cypher that would change or administer a store, or reach the network.
 
-`check_sparql_readonly` parses with rdflib's SPARQL grammar: only text that parses as a query
-(SELECT, ASK, CONSTRUCT, DESCRIBE) passes, so keywords inside literals, IRIs and comments are
-harmless. `check_cypher_readonly` blanks out string literals, backtick-quoted names and comments,
-then refuses write clauses, administration commands, procedures not on a read-only allow-list,
-apoc.*, USE and more than one statement. Both raise PolicyKGError with a one-line reason.
+SPARQL: `readonly_sparql` turns the text into the one text that is both checked and run. Codepoint
+escapes (\\uXXXX, \\UXXXXXXXX) are decoded first, everywhere, as SPARQL 1.1 (section 19.2)
+prescribes, and line ends become \\n; a text that still holds an escape after that is refused, so the
+engine's own escape handling cannot see anything else than the check did. The decoded text is parsed
+with rdflib's SPARQL grammar: only a query (SELECT, ASK, CONSTRUCT, DESCRIBE) passes, so keywords
+inside literals, IRIs and comments are harmless; SERVICE anywhere (a subquery, FILTER EXISTS, a
+variable endpoint) and FROM / FROM NAMED (which a server may fetch) are refused. Callers send the
+returned text, never the typed one.
 
-The Cypher check is a lexical screen, not a parser: it errs on the side of refusing (a variable
-named `set` is refused). Callers should still run user queries in a READ transaction.
+Cypher: `check_cypher_readonly` is a quick lexical screen that gives the position of a write
+clause; it blanks out string literals, backtick-quoted names and comments, then refuses write
+clauses, administration commands, procedures not on a read-only allow-list, apoc.*, USE and more
+than one statement. It errs on the side of refusing (a variable named `set` is refused) and it does
+not decode escapes: the check that counts is `check_cypher_plan`, on the plan Neo4j itself made
+for the query (EXPLAIN): every operator must be on a read-only allow-list and every procedure on
+`READ_PROCEDURES`. Callers then run the query in a READ transaction.
+
+Every refusal is a PolicyKGError with a one-line reason.
 """
 from __future__ import annotations
 
@@ -36,13 +46,62 @@ _SPARQL_PROLOGUE = re.compile(
 )
 
 
-def check_sparql_readonly(query: str) -> None:
-    """Raise PolicyKGError unless `query` is one SPARQL query (not an update); syntax errors too.
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# What any engine could still read as an escape: rdflib takes \U with 4 digits and \u with 8.
+_LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 
-    Federated queries (SERVICE) are refused as well: they would make the engine fetch other hosts.
 
-    >>> check_sparql_readonly('SELECT ?s WHERE { ?s ?p "DELETE me" }  # DROP ALL')
-    >>> check_sparql_readonly("PREFIX ex: <http://ex/> INSERT DATA { ex:a ex:b ex:c }")
+def decode_sparql_escapes(query: str) -> str:
+    r"""`query` with its codepoint escapes decoded everywhere and its line ends made \n (SPARQL 1.1
+    section 19.2: escapes are processed before parsing, outside strings too).
+
+    >>> decode_sparql_escapes(r'SELECT * WHERE { BIND("\u72EC\u7ACB\u7AD9" AS ?x) }')
+    'SELECT * WHERE { BIND("独立站" AS ?x) }'
+    >>> decode_sparql_escapes(r'SELECT * WHERE { BIND("a\u005C" AS ?x) }')
+    Traceback (most recent call last):
+    ...
+    policykg.errors.PolicyKGError: SPARQL codepoint escape \u005C at line 1, column 25 stands for '\\', which engines read differently inside and outside strings: write the character itself
+    >>> decode_sparql_escapes("\\U0001F600 # a\rSERVICE")
+    '😀 # a\nSERVICE'
+    >>> decode_sparql_escapes(r'"\U0041"')
+    Traceback (most recent call last):
+    ...
+    policykg.errors.PolicyKGError: SPARQL text holds an escape sequence that engines decode differently at line 1, column 2 (\U0041): write the character itself
+    """
+    def decode(match: re.Match) -> str:
+        point = int(match.group(1) or match.group(2), 16)
+        line, col = _line_col(query, match.start())
+        if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+            raise PolicyKGError(f"SPARQL text has an invalid codepoint escape at line {line}, column {col} "
+                                f"({match.group(0)}): not a Unicode character")
+        if point < 0x80 and not chr(point).isalnum():
+            # Engines that decode escapes only inside strings would read a quote, backslash, '#' or
+            # '>' made this way as a different query than the one checked.
+            raise PolicyKGError(f"SPARQL codepoint escape {match.group(0)} at line {line}, column {col} stands "
+                                f"for {chr(point)!r}, which engines read differently inside and outside "
+                                "strings: write the character itself")
+        return chr(point)
+
+    decoded = _CODEPOINT_ESCAPE.sub(decode, query).replace("\r\n", "\n").replace("\r", "\n")
+    left = _LEFTOVER_ESCAPE.search(decoded)
+    if left:
+        line, col = _line_col(decoded, left.start())
+        raise PolicyKGError(f"SPARQL text holds an escape sequence that engines decode differently at line {line}, "
+                            f"column {col} ({left.group(0)}): write the character itself")
+    return decoded
+
+
+def readonly_sparql(query: str) -> str:
+    """The text to run for `query`, the user's SPARQL; raise PolicyKGError unless it is one read-only
+    query (not an update) that reaches no other host; syntax errors too.
+
+    The returned text is `query` with its escapes decoded (`decode_sparql_escapes`), exactly the
+    text that was checked: send it to the engine, never `query` itself. Federated queries (SERVICE)
+    are refused, and so are FROM and FROM NAMED: a server may fetch the graphs they name.
+
+    >>> readonly_sparql('SELECT ?s WHERE { ?s ?p "DELETE me" }  # DROP ALL')
+    'SELECT ?s WHERE { ?s ?p "DELETE me" }  # DROP ALL'
+    >>> readonly_sparql("PREFIX ex: <http://ex/> INSERT DATA { ex:a ex:b ex:c }")
     Traceback (most recent call last):
     ...
     policykg.errors.PolicyKGError: SPARQL updates are not allowed here: INSERT DATA; this box runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)
@@ -50,6 +109,7 @@ def check_sparql_readonly(query: str) -> None:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    query = decode_sparql_escapes(query)
     try:
         parsed = _parse(parseQuery, query)
     except ParseBaseException as exc:
@@ -59,7 +119,10 @@ def check_sparql_readonly(query: str) -> None:
             raise PolicyKGError(
                 "SPARQL SERVICE (federated query) is not allowed here: query the local store only"
             )
-        return
+        if _has_dataset_clause(parsed):
+            raise PolicyKGError("SPARQL FROM and FROM NAMED are not allowed here: "
+                                "queries run on the store's own graph; remove the FROM line")
+        return query
     try:
         update = _parse(parseUpdate, query)
     except ParseBaseException:
@@ -102,6 +165,17 @@ def _has_service(node) -> bool:
         return node.name == "ServiceGraphPattern" or any(_has_service(v) for v in dict.values(node))
     if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
         return any(_has_service(v) for v in node)
+    return False
+
+
+def _has_dataset_clause(node) -> bool:
+    """True if a parsed query (or a subquery in it) names graphs with FROM or FROM NAMED."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return node.name == "DatasetClause" or any(_has_dataset_clause(v) for v in dict.values(node))
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return any(_has_dataset_clause(v) for v in node)
     return False
 
 
@@ -160,7 +234,6 @@ READ_PROCEDURES = (
     "db.index.fulltext.queryNodes",
     "db.index.fulltext.queryRelationships",
     "db.index.vector.queryNodes",
-    "dbms.components",
 )
 _READ_PROCEDURES_LOWER = frozenset(name.lower() for name in READ_PROCEDURES)
 
@@ -321,3 +394,69 @@ def _check_call(tokens, index: int, refuse) -> None:
             tokens[index][2],
             f" (procedure not on the read-only list: {', '.join(READ_PROCEDURES)})",
         )
+
+
+# Plan operators (Neo4j 5 Cypher manual, "Operators") that only read: scans, seeks, expands,
+# joins, filters, projections, aggregation, ordering, paging, and the read-only SHOW commands.
+# Anything else (Create, Merge, SetProperty, Delete, Foreach, LoadCSV, TransactionApply,
+# AdministrationCommand, ShowSettings, ShowUsers, ...) is refused, and so is an operator this list
+# does not know yet: the list errs on the side of refusing.
+READ_OPERATORS = frozenset("""
+    AllNodesScan Anti AntiConditionalApply AntiSemiApply Apply Argument ArgumentTracker
+    AssertSameNode AssertSameRelationship AssertingMultiNodeIndexSeek BFSPruningVarLengthExpand(All)
+    BFSPruningVarLengthExpand(Into) CacheProperties CartesianProduct ConditionalApply
+    DirectedAllRelationshipsScan DirectedRelationshipByElementIdSeek DirectedRelationshipByIdSeek
+    DirectedRelationshipIndexContainsScan DirectedRelationshipIndexEndsWithScan DirectedRelationshipIndexScan
+    DirectedRelationshipIndexSeek DirectedRelationshipIndexSeekByRange DirectedRelationshipTypeScan
+    DirectedUnionRelationshipTypesScan Distinct Eager EagerAggregation EmptyResult EmptyRow ExhaustiveLimit
+    Expand(All) Expand(Into) Filter IntersectionNodeByLabelsScan LetAntiSemiApply LetSelectOrAntiSemiApply
+    LetSelectOrSemiApply LetSemiApply Limit MultiNodeIndexSeek NodeByElementIdSeek NodeByIdSeek NodeByLabelScan
+    NodeCountFromCountStore NodeHashJoin NodeIndexContainsScan NodeIndexEndsWithScan NodeIndexScan NodeIndexSeek
+    NodeIndexSeekByRange NodeLeftOuterHashJoin NodeRightOuterHashJoin NodeUniqueIndexSeek
+    NodeUniqueIndexSeekByRange NullifyMetadata Optional OptionalExpand(All) OptionalExpand(Into)
+    OrderedAggregation OrderedDistinct PartialSort PartialTop ProcedureCall ProduceResults ProjectEndpoints
+    Projection RelationshipCountFromCountStore Repeat(Trail) Repeat(Walk) RollUpApply SelectOrAntiSemiApply
+    SelectOrSemiApply SemiApply ShortestPath ShowConstraints ShowFunctions ShowIndexes ShowProcedures Skip Sort
+    StatefulShortestPath(All) StatefulShortestPath(Into) SubtractionNodeByLabelsScan Top TriadicBuild
+    TriadicFilter TriadicSelection UndirectedAllRelationshipsScan UndirectedRelationshipByElementIdSeek
+    UndirectedRelationshipByIdSeek UndirectedRelationshipIndexContainsScan
+    UndirectedRelationshipIndexEndsWithScan UndirectedRelationshipIndexScan UndirectedRelationshipIndexSeek
+    UndirectedRelationshipIndexSeekByRange UndirectedRelationshipTypeScan UndirectedUnionRelationshipTypesScan
+    Union UnionNodeByLabelsScan Unwind ValueHashJoin VarLengthExpand(All) VarLengthExpand(Into)
+    VarLengthExpand(Pruning)
+""".split())
+
+
+def plan_operators(plan: dict) -> list[tuple[str, str]]:
+    """(operator, details) of every operator in a Neo4j plan (the driver's `summary.plan`), the
+    operator without its "@database" suffix.
+
+    >>> plan_operators({"operatorType": "ProduceResults@neo4j", "args": {"Details": "row"},
+    ...                 "children": [{"operatorType": "LoadCSV@neo4j", "args": {"Details": "row"}}]})
+    [('ProduceResults', 'row'), ('LoadCSV', 'row')]
+    """
+    out = [(str(plan.get("operatorType", "")).split("@")[0], str(plan.get("args", {}).get("Details", "")))]
+    for child in plan.get("children", []):
+        out += plan_operators(child)
+    return out
+
+
+def check_cypher_plan(plan: dict) -> None:
+    """Raise PolicyKGError unless every operator of the plan Neo4j made for a query (EXPLAIN) only
+    reads, and every procedure it calls is on `READ_PROCEDURES`.
+
+    >>> check_cypher_plan({"operatorType": "ProduceResults@neo4j", "children": [
+    ...     {"operatorType": "ProcedureCall@neo4j", "args": {"Details": "dbms.listConfig() :: (name :: STRING)"}}]})
+    Traceback (most recent call last):
+    ...
+    policykg.errors.PolicyKGError: Cypher procedure dbms.listConfig is not allowed here: only db.labels, db.relationshipTypes, db.propertyKeys, db.schema.visualization, db.schema.nodeTypeProperties, db.schema.relTypeProperties, db.info, db.ping, db.index.fulltext.queryNodes, db.index.fulltext.queryRelationships, db.index.vector.queryNodes
+    """
+    for operator, details in plan_operators(plan):
+        if operator not in READ_OPERATORS:
+            what = {"LoadCSV": "LOAD CSV", "AdministrationCommand": "administration"}.get(operator, "writes")
+            raise PolicyKGError(f"Cypher {what} not allowed here: Neo4j plans the query with {operator}, which "
+                                f"is not a read-only operation; {_CYPHER_HINT}")
+        if operator == "ProcedureCall":
+            name = details.split("(", 1)[0].strip()
+            if name.lower() not in _READ_PROCEDURES_LOWER:
+                raise PolicyKGError(f"Cypher procedure {name} is not allowed here: only {', '.join(READ_PROCEDURES)}")

@@ -13,21 +13,24 @@ Each query is a pair of files with the same header comment (``# `` lines in .rq,
 Parameters are written ``$name`` in both languages. Cypher receives them as query parameters.
 SPARQL has none, so the runner renames each ``$name`` to the variable ``?_param_name`` (in SPARQL
 ``$city`` and ``?city`` would be one variable) and binds it with a ``VALUES`` row inserted at the
-start of the outermost ``WHERE { ... }`` group; the values are RDF terms made by rdflib from
-checked input (an IRI from a known category slug, a typed literal), never text pasted into the
-query. An optional parameter left out is ``UNDEF`` in SPARQL and null in Cypher. A ``limit``
-parameter is not used by the queries: the runner keeps the first N rows after sorting, so both
-backends cut a ranking at the same row.
+start of every ``WHERE { ... }`` group (a sub-select sees only its own variables); the values are
+RDF terms made by rdflib from checked input (an IRI from a known category slug, a typed literal),
+never text pasted into the query. An optional parameter left out is ``UNDEF`` in SPARQL and null
+in Cypher. The ``limit`` and ``offset`` parameters (types of the same names) are whole numbers
+checked by the runner, written as digits in SPARQL's ``LIMIT $limit OFFSET $offset``.
+
+Paging: a query with a ``limit`` parameter returns one page of rows in a stable order that the
+query computes from stored sort keys (pkg:sortKey), and, as one more column after the declared
+ones, ``total``: how many rows there are in all. An empty page is one row with only the total.
+`run_page` gives a `Page` (columns, rows, total, limit, offset); the runner never sorts again.
 
 Rows from both backends are normalised the same way before they are compared or printed
 (docs/property-graph.md): decimals as Decimal (money is exact in both stores), ``int`` and
 ``bool`` as such, dates as ISO strings, missing values as None, list columns (a SPARQL
-``GROUP_CONCAT(...; separator="|")`` or a Cypher list) as sorted tuples without duplicates,
-and the rows sorted by the ``sort:`` columns and then by every column.
+``GROUP_CONCAT(...; separator="|")`` or a Cypher list) as sorted tuples without duplicates.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,7 +41,10 @@ from typing import Any
 from policykg.errors import PolicyKGError
 
 LIST_SEPARATOR = "|"
-PARAM_TYPES = ("category", "clause", "city", "date", "int", "text", "limit")
+PARAM_TYPES = ("category", "clause", "city", "date", "int", "text", "limit", "offset")
+PAGE_TYPES = ("limit", "offset")  # written as digits into SPARQL, never bound with VALUES
+TOTAL_COLUMN = "total"
+MAX_LIMIT = 10000
 COLUMN_TYPES = ("text", "decimal", "int", "bool", "date", "list", "decimal list")
 HEADER_KEYS = ("name", "question-zh", "question-en", "params", "columns", "sort")
 BACKENDS = ("rdf", "neo4j")
@@ -77,6 +83,31 @@ class NamedQuery:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def paged(self) -> bool:
+        """True when the query returns a page (it has a limit parameter) and the total count."""
+        return any(p.type == "limit" for p in self.params)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a named query's rows, normalised, in the query's order, and the total count
+    (None for a query without paging, whose rows are all of them)."""
+
+    columns: list[str]
+    rows: list[tuple]
+    total: int | None
+    limit: int | None = None
+    offset: int = 0
+
+    def summary(self) -> str:
+        """``rows 101-200 of 2206`` (or ``no rows of 2206`` past the end)."""
+        if self.total is None:
+            return f"{len(self.rows)} rows"
+        if not self.rows:
+            return f"no rows of {self.total} (offset {self.offset})"
+        return f"rows {self.offset + 1}-{self.offset + len(self.rows)} of {self.total}"
 
 
 # --- reading the files ------------------------------------------------------------------------------
@@ -252,7 +283,12 @@ def load_query(name: str, folder: Path | None = None) -> NamedQuery:
     columns = parse_columns(h_rq["columns"], str(rq))
     q = NamedQuery(name, h_rq["question-zh"], h_rq["question-en"], params, columns,
                    parse_sort(h_rq["sort"], columns, str(rq)), sparql, cypher, {"rq": rq, "cypher": cy})
-    declared = {p.name for p in params if p.type != "limit"}
+    kinds = [p.type for p in params]
+    if kinds.count("limit") > 1 or kinds.count("offset") > 1 or ("limit" in kinds) != ("offset" in kinds):
+        raise PolicyKGError(f"{rq}: a paged query declares one limit and one offset parameter, or neither")
+    if "total" in {c.name for c in columns}:
+        raise PolicyKGError(f"{rq}: '{TOTAL_COLUMN}' is the runner's column for the total count: rename the column")
+    declared = {p.name for p in params}
     for path, body, language in ((rq, sparql, "sparql"), (cy, cypher, "cypher")):
         used = used_params(body, language)
         if used != declared:
@@ -290,10 +326,12 @@ def is_named(arg: str, folder: Path | None = None) -> bool:
 
 @dataclass(frozen=True)
 class BoundParam:
-    """A checked parameter value: its SPARQL term and its Cypher value."""
+    """A checked parameter value: its SPARQL term and its Cypher value; `inline` for a limit or
+    offset, whose SPARQL form is digits written into the query (LIMIT and OFFSET take no variable)."""
 
     sparql: str
     cypher: Any
+    inline: bool = False
 
 
 def _bind(param: Param, raw: str | None, where: str) -> BoundParam:
@@ -322,10 +360,15 @@ def _bind(param: Param, raw: str | None, where: str) -> BoundParam:
             except ValueError as exc:
                 raise PolicyKGError(f"{where}: --param {param.name}={raw!r} is not a date: write YYYY-MM-DD") from exc
         return BoundParam(Literal(day.isoformat(), datatype=XSD.date).n3(), day)
-    if param.type in ("int", "limit"):
+    if param.type in ("int", "limit", "offset"):
         if not re.fullmatch(r"[0-9]{1,9}", raw):
             raise PolicyKGError(f"{where}: --param {param.name}={raw!r} is not a whole number (0 to 999999999)")
         value = int(raw)
+        if param.type == "limit" and value > MAX_LIMIT:
+            raise PolicyKGError(f"{where}: --param {param.name}={value} is more than {MAX_LIMIT} rows a page: "
+                                "page with offset")
+        if param.type in PAGE_TYPES:
+            return BoundParam(str(value), value, inline=True)
         return BoundParam(Literal(value).n3(), value)
     if param.type == "clause":
         if not _CLAUSE_ID.fullmatch(raw):
@@ -364,25 +407,37 @@ PARAM_VARIABLE = "_param_"
 def sparql_with_values(sparql: str, bound: dict[str, BoundParam]) -> str:
     """The query with each `$name` renamed `?_param_name` (so that a parameter never shares a
     variable with a result column: in SPARQL `$city` and `?city` are one variable) and a
-    `VALUES` row binding them at the start of its first WHERE group.
+    `VALUES` row binding them at the start of every WHERE group (a sub-select sees only its own
+    variables). Inline parameters (limit, offset: checked whole numbers) are written as their
+    digits instead, since LIMIT and OFFSET take no variable.
 
     >>> sparql_with_values("SELECT ?v WHERE { ?x ?p $v }", {"v": BoundParam('"a"', "a")})
     'SELECT ?v WHERE { VALUES (?_param_v) { ("a") } ?x ?p ?_param_v }'
+    >>> sparql_with_values("SELECT * WHERE { ?x ?p ?o } LIMIT $n", {"n": BoundParam("5", 5, inline=True)})
+    'SELECT * WHERE { ?x ?p ?o } LIMIT 5'
     """
     if not bound:
         return sparql
     stripped = strip_sparql(sparql)
-    m = _WHERE.search(stripped)
-    if not m:
+    groups = list(_WHERE.finditer(stripped))
+    if not groups:
         raise PolicyKGError("the SPARQL query has no 'WHERE {' group to bind its parameters in")
-    names = sorted(bound)
-    values = (f" VALUES ({' '.join('?' + PARAM_VARIABLE + n for n in names)}) "
-              f"{{ ({' '.join(bound[n].sparql for n in names)}) }}")
-    edits = [(m.end(), m.end(), values)]
+    names = sorted(n for n in bound if not bound[n].inline)
+    edits = []
+    if names:
+        values = (f" VALUES ({' '.join('?' + PARAM_VARIABLE + n for n in names)}) "
+                  f"{{ ({' '.join(bound[n].sparql for n in names)}) }}")
+        edits += [(m.end(), m.end(), values) for m in groups]
     for use in _PARAM_USE.finditer(stripped):
-        if use.group(1) not in bound:
-            raise PolicyKGError(f"the SPARQL query uses ${use.group(1)}, which is not a declared parameter")
-        edits.append((use.start(), use.end(), f"?{PARAM_VARIABLE}{use.group(1)}"))
+        name = use.group(1)
+        if name not in bound:
+            raise PolicyKGError(f"the SPARQL query uses ${name}, which is not a declared parameter")
+        if bound[name].inline:
+            if not re.fullmatch(r"[0-9]+", bound[name].sparql):
+                raise PolicyKGError(f"${name} must be a whole number")
+            edits.append((use.start(), use.end(), bound[name].sparql))
+        else:
+            edits.append((use.start(), use.end(), f"?{PARAM_VARIABLE}{name}"))
     for start, end, text in sorted(edits, reverse=True):
         sparql = sparql[:start] + text + sparql[end:]
     return sparql
@@ -462,73 +517,80 @@ def normalise_value(value, ctype: str, where: str = "value"):
     return str(value)
 
 
-def _cmp(a, b) -> int:
-    if a == b:
-        return 0
-    if a is None:
-        return -1
-    if b is None:
-        return 1
-    try:
-        return -1 if a < b else 1
-    except TypeError:
-        return -1 if str(a) < str(b) else 1
+def _empty(row: tuple, q: NamedQuery) -> bool:
+    """The row an empty page consists of: every declared column unbound (lists empty, counts 0)."""
+    return all(v is None or v == () or (type(v) is int and v == 0) for v in row)
+
+
+def normalise_page(q: NamedQuery, columns: list[str], rows: list[tuple], backend: str) -> tuple[list[tuple], int | None]:
+    """Rows checked against the declared columns (and `total` for a paged query), values
+    normalised, in the order the query gave them; and the total count (None when not paged)."""
+    expected = q.column_names + ([TOTAL_COLUMN] if q.paged else [])
+    if list(columns) != expected:
+        raise PolicyKGError(f"{q.name} on {backend} returned columns {', '.join(columns)}; the header declares "
+                            f"{', '.join(expected)}")
+    out, total = [], None
+    for i, row in enumerate(rows):
+        values = tuple(normalise_value(v, c.type, f"{q.name} ({backend}) row {i + 1} column {c.name}")
+                       for v, c in zip(row, q.columns))
+        if q.paged:
+            count = normalise_value(row[-1], "int", f"{q.name} ({backend}) row {i + 1} column {TOTAL_COLUMN}")
+            if total is not None and count != total:
+                raise PolicyKGError(f"{q.name} on {backend}: the rows give different totals ({total}, {count})")
+            total = count
+            if _empty(values, q):
+                continue
+        out.append(values)
+    if q.paged and total is None:
+        total = 0  # no row at all: nothing matched the query's first pattern
+    return out, total
 
 
 def normalise_rows(q: NamedQuery, columns: list[str], rows: list[tuple], backend: str) -> list[tuple]:
-    """Rows checked against the declared columns, values normalised, sorted."""
-    if list(columns) != q.column_names:
-        raise PolicyKGError(f"{q.name} on {backend} returned columns {', '.join(columns)}; the header declares "
-                            f"{', '.join(q.column_names)}")
-    out = []
-    for i, row in enumerate(rows):
-        out.append(tuple(normalise_value(v, c.type, f"{q.name} ({backend}) row {i + 1} column {c.name}")
-                         for v, c in zip(row, q.columns)))
-    index = {c: i for i, c in enumerate(q.column_names)}
-    keys = [(index[c], desc) for c, desc in q.sort] + [(i, False) for i in range(len(q.columns))]
-
-    def compare(r1, r2) -> int:
-        for i, desc in keys:
-            c = _cmp(r1[i], r2[i])
-            if c:
-                return -c if desc else c
-        return 0
-
-    return sorted(out, key=functools.cmp_to_key(compare))
+    """The normalised rows of `normalise_page`, without the total."""
+    return normalise_page(q, columns, rows, backend)[0]
 
 
-def run_named(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
-              neo4j_settings: dict | None = None, timeout_s: float = 60.0,
-              limit: int | None = None) -> tuple[list[str], list[tuple]]:
-    """Run queries/NAME on 'rdf' (the store) or 'neo4j'; returns (columns, normalised rows).
+def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
+             neo4j_settings: dict | None = None, timeout_s: float = 60.0) -> Page:
+    """Run queries/NAME on 'rdf' (the store) or 'neo4j'; returns one normalised Page.
 
-    `params` are the raw --param values; `limit` caps the rows fetched (a safety net: a capped
-    result is cut before sorting, so it is not comparable across backends).
+    `params` are the raw --param values (limit and offset included: default 100 and 0).
     """
-    from graph.guard import check_cypher_readonly, check_sparql_readonly
+    from graph.guard import check_cypher_readonly, readonly_sparql
 
     if backend not in BACKENDS:
         raise PolicyKGError(f"unknown backend {backend!r}: use rdf or neo4j")
     q = load_query(name)
     values = bind_params(q, dict(params or {}))
     kinds = {p.name: p.type for p in q.params}
-    cut = next((b.cypher for n, b in values.items() if kinds[n] == "limit"), None)
-    bound = {n: b for n, b in values.items() if kinds[n] != "limit"}
+    limit = next((b.cypher for n, b in values.items() if kinds[n] == "limit"), None)
+    offset = next((b.cypher for n, b in values.items() if kinds[n] == "offset"), 0)
     if backend == "rdf":
+        from graph.remote import RemoteStore, is_remote
         from graph.store import query
         from policykg.config import default_store
 
-        text = sparql_with_values(q.sparql, bound)
-        check_sparql_readonly(text)
-        columns, rows = query(store or default_store(), text, timeout_s=timeout_s, limit=limit)
+        text = readonly_sparql(sparql_with_values(q.sparql, values))
+        if is_remote(store):  # --store http://HOST:PORT/DATASET, as every other query command takes
+            columns, rows = RemoteStore(str(store), timeout_s=timeout_s).query(text)
+        else:
+            columns, rows = query(store or default_store(), text, timeout_s=timeout_s)
     else:
         from graph.neo4j import run_read, settings_from
 
         check_cypher_readonly(q.cypher)
         columns, rows, _ = run_read(neo4j_settings or settings_from(), q.cypher,
-                                    {k: b.cypher for k, b in bound.items()}, timeout_s=timeout_s, limit=limit)
-    rows = normalise_rows(q, columns, rows, backend)
-    return q.column_names, rows if cut is None else rows[:cut]
+                                    {k: b.cypher for k, b in values.items()}, timeout_s=timeout_s)
+    rows, total = normalise_page(q, columns, rows, backend)
+    return Page(q.column_names, rows, total, limit, offset)
+
+
+def run_named(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
+              neo4j_settings: dict | None = None, timeout_s: float = 60.0) -> tuple[list[str], list[tuple]]:
+    """`run_page` as (columns, rows): one page of rows, in the query's order."""
+    page = run_page(name, params, backend, store, neo4j_settings, timeout_s)
+    return page.columns, page.rows
 
 
 # --- output -----------------------------------------------------------------------------------------

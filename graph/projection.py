@@ -66,14 +66,14 @@ def project_documents(docs):
             if broader in concepts:
                 g.add_edge(category_node(slug), category_node(broader), relation="broader")
     for doc in docs:
-        city = city_node(doc.city)
-        g.add_node(city, kind="city", label=doc.city, city=doc.city)
+        city = city_node(doc.city_shown)
+        g.add_node(city, kind="city", label=doc.city_shown, city=doc.city_shown)
         for clause in doc.clauses:
             if clause.kind != "incentive":
                 continue
             caps = [a.value for a in clause.amounts if a.role == "cap"]
             node = incentive_node(clause.id)
-            g.add_node(node, kind="incentive", label=f"{doc.city} {clause.article}", city=doc.city,
+            g.add_node(node, kind="incentive", label=f"{doc.city_shown} {clause.article}", city=doc.city_shown,
                        document=doc.number or doc.id, article=clause.article, clause=clause.id,
                        instrument=clause.instrument, highest_cap=max(caps) if caps else None,
                        text=clause.text)

@@ -202,7 +202,7 @@ class _DocumentBuilder:
         self.doc = doc
         self.cited = cited
         self.iri = doc_iri(doc.id)
-        self.city = city_iri(doc.city) if doc.city else None
+        self.city = city_iri(doc.city) if doc.city else None  # None: the city is unknown
         self.short = doc.number or doc.title or doc.id
         self.keys = {a.key for a in doc.articles}
         self.rules = {r.id: r for r in doc.funding_rules}
@@ -225,6 +225,10 @@ class _DocumentBuilder:
             add((node, PKG.city, self.city))
             add((self.city, RDF.type, SCHEMA.City))
             add((self.city, RDFS.label, Literal(doc.city, lang=_lang(doc.city))))
+        else:  # labelled 未知 / unknown in the ontology; typed here so that queries keep the document
+            add((node, PKG.city, PKG.unknownCity))
+            add((PKG.unknownCity, RDF.type, SCHEMA.City))
+        self.place(doc)
         if doc.issuer:
             add((node, ELI.passed_by, self.agency(doc.issuer)))
         self.validity(doc.validity)
@@ -238,6 +242,22 @@ class _DocumentBuilder:
             self.division(article)
         for clause in doc.clauses:
             self.clause(clause)
+
+    def place(self, doc: Document) -> None:
+        """Province, district or county, level, how the place was found, status, source URL."""
+        add, node = self.add, self.iri
+        if doc.province:
+            add((node, PKG.province, Literal(doc.province)))
+        if doc.district:
+            add((node, PKG.issuerDistrict, Literal(doc.district)))
+        add((node, PKG.adminLevel, Literal(doc.level or "unknown")))
+        rule = next((e.rule for e in doc.origin if e.field == "place" and e.accepted), None)
+        if rule:
+            add((node, PKG.placeRule, Literal(rule)))
+        add((node, PKG.documentStatus, Literal(doc.status)))
+        if doc.source_url:
+            add((node, PKG.sourceUrl, Literal(doc.source_url, datatype=XSD.anyURI)))
+        add((node, PKG.unstructured, Literal(bool(doc.unstructured))))
 
     # structure -----------------------------------------------------------------------------
 

@@ -49,7 +49,9 @@ class RemoteStore:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
-            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:200]
+            # A client error's body says what is wrong with the request (a parse error); a server
+            # error's body may name the hosts and ports the server tried to reach: not repeated.
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:200] if exc.code < 500 else ""
             raise PolicyKGError(f"SPARQL endpoint {url} answered HTTP {exc.code} {exc.reason}"
                                 + (f": {detail}" if detail else "")) from None
         except urllib.error.URLError as exc:
@@ -119,7 +121,7 @@ def push(graph, url: str) -> int:
     return remote.count()
 
 
-def build(corpus, url: str, root, progress: bool = False):
+def build(corpus, url: str, root, progress: bool = False, keep_going: bool = False):
     """`policykg build --store URL`: ingest, graph and validate as policykg.build does, then push.
 
     Returns the BuildReport; a graph that does not conform is never pushed.
@@ -132,7 +134,7 @@ def build(corpus, url: str, root, progress: bool = False):
     from policykg.errors import ValidationFailed
 
     t0 = time.perf_counter()
-    docs, _ = ingest_folder(corpus, root, progress)
+    docs, _, refused = ingest_folder(corpus, root, progress, keep_going)
     graph = documents_to_graph(docs)
     conforms, messages = validate(graph)
     if not conforms:
@@ -140,6 +142,7 @@ def build(corpus, url: str, root, progress: bool = False):
                                + "\n".join(messages[:20]))
     report = summarise(docs)
     report.triples = push(graph, url)
+    report.refused = refused
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -147,9 +147,10 @@ def open_read_only(store_dir: Path | str):
         raise PolicyKGError(f"no store at {store_dir}: run `policykg build`")
     try:
         return ox.Store.read_only(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged file as RuntimeError "Corruption: ..."
+        detail = " ".join(str(exc).split())[:200]
         raise PolicyKGError(
-            f"cannot open the store at {path} ({exc}): run `policykg build` to rebuild it") from exc
+            f"cannot open the store at {path} ({detail}): run `policykg build` to rebuild it") from None
 
 
 def open_store(store_dir: Path | str) -> Graph:
@@ -288,7 +289,8 @@ def query(store_dir: Path | str, sparql: str, timeout_s: float | None = None,
                 rows = [tuple(ox_value(x) for x in t) for t in triples]
                 outcome["value"] = (["subject", "predicate", "object"], rows)
         except BaseException as exc:  # handed to the caller's thread
-            outcome["error"] = exc
+            # without its frames: they hold pyoxigraph's results, which may only be freed on this thread
+            outcome["error"] = exc.with_traceback(None)
 
     if timeout_s is None:
         run()

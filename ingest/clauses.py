@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 
+from ingest import lexicon
 from ingest.figures import find_money, find_percents
 
 OPEN, CLOSE = "（《“‘【", "）》”’】"
-GRANT = re.compile(r"给予|补助|奖励|扶持|支持|补贴|奖补")
-CAP_WORDS = re.compile(r"不超过|最高|上限|最多|累计|限")
 FOLLOW_UP = re.compile(r"^(?:其中|单家|单个|每家|同一|所有企业|每场次|（该|“一带一路”沿线|上述|以上|省市)")
-BONUS = re.compile(r"再增加|上浮|再奖励|额外")
-STACKING = re.compile(r"不重复享受|不叠加|只能享受一次|同步享受|可叠加|就高")
+
+
+def _words(family: str, meaning: str | tuple[str, ...] | None = None) -> re.Pattern[str]:
+    """The lexicon's phrases of a family (grant verbs, cap words, bonus, stacking) as one pattern."""
+    return lexicon.default().pattern(family, meaning)
 
 
 def _split_top(text: str, seps: str) -> list[tuple[int, int]]:
@@ -39,12 +41,12 @@ def _split_top(text: str, seps: str) -> list[tuple[int, int]]:
 
 def grants_something(text: str) -> bool:
     """A part grants something: a grant verb with money, a rate, 一事一议 or a reference."""
-    if not GRANT.search(text):
+    if not _words("grant", "grant").search(text):
         return False
     if "一事一议" in text or "参照" in text:
         return True
-    money = [m for m in find_money(text)
-             if not CAP_WORDS.search(text[max(0, m.start - 8):m.start])] if find_money(text) else []
+    caps = _words("cap", ("cap-before", "limit"))
+    money = [m for m in find_money(text) if not caps.search(text[max(0, m.start - 8):m.start])]
     return bool(money) or bool(find_percents(text)) and "给予" in text or bool(find_money(text)) and "给予" in text
 
 
@@ -53,13 +55,14 @@ def _is_follow_up(text: str) -> bool:
     t = text.strip()
     if t.startswith("（") and t.endswith(("）", "）。")):
         return True
-    if BONUS.search(t) and len(t) < 60:
+    if _words("bonus", "bonus").search(t) and len(t) < 60:
         return True
-    if STACKING.search(t) and not find_money(t) and len(t) < 40:
+    if _words("stacking").search(t) and not find_money(t) and len(t) < 40:
         return True
     if FOLLOW_UP.match(t):
         money = find_money(t)
-        return all(CAP_WORDS.search(t[max(0, m.start - 10):m.start]) for m in money) and not find_percents(t)
+        return all(_words("cap", ("cap-before", "limit")).search(t[max(0, m.start - 10):m.start]) for m in money) \
+            and not find_percents(t)
     return False
 
 
@@ -99,8 +102,6 @@ def split_provisions(text: str, title: str | None) -> list[tuple[int, int]]:
             pieces: list[tuple[int, int]] = []
             for (a, b), g in zip(parts, granting):
                 if pieces and not g:
-                    pieces[-1] = (pieces[-1][0], b)
-                elif pieces and not granting[parts.index(pieces[-1]) if pieces[-1] in parts else 0] and False:
                     pieces[-1] = (pieces[-1][0], b)
                 else:
                     pieces.append((a, b))

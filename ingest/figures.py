@@ -1,6 +1,7 @@
 """Chinese numbers, money, percentages, dates and durations, parsed exactly.
 
-Arabic figures with 万/亿 are scaled with Decimal (so 0.03 stays 0.03). Chinese numerals up to
+Arabic figures with 万/亿 (or 萬/億, as traditional texts write them) are scaled with Decimal
+(so 0.03 stays 0.03). Chinese numerals up to
 九十九 (五, 两, 十二, 二十三: the numbering of items and durations) are read from a table; larger
 ones (一百五十) go through cn2an, imported on first use because building its patterns costs most
 of a second of start-up.
@@ -9,6 +10,7 @@ Everything works on normalised text (see ingest.normalize).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,15 +18,17 @@ from decimal import Decimal
 CN_SINGLE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9, "十": 10}
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_MAG = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_MAG = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000),
+        "萬": Decimal(10_000), "億": Decimal(100_000_000)}
+MAGS = "千万亿萬億"
 
 NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
 # 20万元, 1.5亿元人民币, 0.3元, 200万美元, 10万(元) inside a list, 1万元/家
 MONEY_RE = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+(?=[万亿]?(?:美元|元)))(?P<mag>[千万亿]?)"
+    rf"(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+(?=[万亿萬億]?(?:美元|元)))(?P<mag>[千万亿萬億]?)"
     r"(?P<cur>美元|元人民币|元)(?P<rmb>人民币)?")
 # an amount without its currency, completed by the next one in a list: 10万、30万、50万元
-BARE_WAN_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<mag>[万亿])(?=[、，和及至])")
+BARE_WAN_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<mag>[万亿萬億])(?=[、，,和及至])")
 PERCENT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)%")
 DATE_RE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 DURATION_RE = re.compile(rf"有效期(?:为)?(?P<num>{NUM})(?P<unit>年|个月)")
@@ -35,16 +39,16 @@ def cn_number(text: str) -> Decimal:
 
     >>> cn_number("1.5亿"), cn_number("0.8万"), cn_number("五"), cn_number("十二")
     (Decimal('150000000.0'), Decimal('8000.0'), Decimal('5'), Decimal('12'))
-    >>> cn_number("0.03")
-    Decimal('0.03')
+    >>> cn_number("0.03"), cn_number("20萬")
+    (Decimal('0.03'), Decimal('200000'))
     """
     mag = ""
-    if text and text[-1] in "千万亿":
+    if text and text[-1] in MAGS:
         text, mag = text[:-1], text[-1]
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         value = Decimal(text)
-    elif _small_cn(text) is not None:
-        value = Decimal(_small_cn(text))
+    elif (small := _small_cn(text)) is not None:
+        value = Decimal(small)
     elif text and all(c in CN_DIGITS for c in text):
         import cn2an
 
@@ -100,18 +104,19 @@ def find_money(text: str) -> list[Money]:
         currency = "USD" if m.group("cur") == "美元" else "CNY"
         value = plain(cn_number(m.group("num") + m.group("mag")))
         found.append(Money(value, currency, m.start(), m.end()))
-    # bare 10万 in a list whose last item carries the currency
+    # bare 10万 in a list whose last item carries the currency (found is in text order)
+    starts = [f.start for f in found]
+    bare = []
     for m in BARE_WAN_RE.finditer(text):
-        if any(f.start <= m.start() < f.end for f in found):
+        i = bisect_right(starts, m.start())
+        if i and found[i - 1].start <= m.start() < found[i - 1].end:
             continue
-        nxt = next((f for f in found if f.start > m.start()), None)
+        nxt = found[i] if i < len(found) else None
         if nxt is None or nxt.start - m.end() > 12:
             continue
-        between = text[m.end():nxt.start]
-        if re.fullmatch(r"[、，和及至\d.万亿]*", between):
-            found.append(Money(plain(cn_number(m.group("num") + m.group("mag"))),
-                               nxt.currency, m.start(), m.end()))
-    return sorted(found, key=lambda f: f.start)
+        if re.fullmatch(r"[、，,和及至\d.万亿萬億]*", text[m.end():nxt.start]):
+            bare.append(Money(plain(cn_number(m.group("num") + m.group("mag"))), nxt.currency, m.start(), m.end()))
+    return sorted(found + bare, key=lambda f: f.start)
 
 
 def find_percents(text: str) -> list[tuple[Decimal, int, int]]:

@@ -1,20 +1,26 @@
-"""Document-level facts read from the text: city, number, title, issuer, dates, validity,
-and the funding rules (who pays which share of which articles).
+"""Document-level facts read from the text: number, title, dates, validity. The place and
+issuer are read by ingest.origin, the funding rules by ingest.funding.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 
-from ingest.figures import DATE_RE, add_duration, parse_date, parse_duration, plain
-from ingest.model import FundingRule, Validity
+from ingest.figures import DATE_RE, add_duration, parse_date, parse_duration
+from ingest.model import Validity
 from ingest.normalize import Normalized
+from ingest.origin import issuer_at, number_prefixes
 from ingest.structure import BACK_MATTER
 
 NUMBER_LINE = re.compile(r"^(\S{1,12}[〔\[（]\d{4}[〕\]）]\d+号)$", re.M)
-ISSUER = re.compile(r"(?P<issuer>(?P<place>[\u4e00-\u9fff]{2,8}?)(?P<kind>市|县|区|自治州|州|盟)人民政府(?:办公室|办公厅)?)")
-TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?$")
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号")
+TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策|指南|公告|通告)(?:（[^）]*）)?$")
+TITLE_PUNCT = re.compile(r"[。，；：:;,]")
+HEADED_NUMBER = re.compile(r"(?:人民政府|办公厅|办公室|局)文件([\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号)")
+TOP_LINES = 15
+INLINE_TITLES = (re.compile(r"关于印发[^。；：，《》]{2,80}?的通知(?:（[^）]*）)?"),
+                 re.compile(r"关于[^。；：，《》]{2,80}?(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?"))
+SIGNED = re.compile(r"(?:人民政府办公厅|人民政府办公室|人民政府|局|委员会)(\d{4}年\d{1,2}月\d{1,2}日)(?!印发|起|至|前|以)")
 
 
 def _lines(norm: Normalized) -> list[tuple[int, str]]:
@@ -27,23 +33,39 @@ def _lines(norm: Normalized) -> list[tuple[int, str]]:
 
 
 def read_number(norm: Normalized) -> str | None:
+    r"""The 文号: on a line of its own, else the first one near the top that is not a citation
+    (a number inside 《》 or brackets cites another document).
+
+    >>> from ingest.normalize import normalize
+    >>> read_number(normalize("关于做好申报工作的通知\n温政办〔2024〕3号\n各区："))
+    '温政办〔2024〕3号'
+    >>> read_number(normalize("通知 温政办〔2024〕3号 各区：根据（浙政办发〔2020〕1号）"))
+    '温政办〔2024〕3号'
+    >>> read_number(normalize("根据（浙政办发〔2020〕1号）的要求")) is None
+    True
+    """
     m = NUMBER_LINE.search(norm.text)
-    return m.group(1) if m else None
-
-
-def read_issuer(norm: Normalized) -> tuple[str | None, str | None]:
-    """(issuer, city short name without 市)."""
-    for _, line in _lines(norm)[:12]:
-        m = ISSUER.match(line)
-        if m:
-            return m["issuer"], m["place"]
-    m = ISSUER.search(norm.text)
-    return (m["issuer"], m["place"]) if m else (None, None)
+    if m:
+        return m.group(1)
+    m = HEADED_NUMBER.search(norm.text)  # 丽水市人民政府办公室文件丽政办发〔2021〕67号, wherever the page put it
+    if m:
+        return m.group(1)
+    for m in NUMBER.finditer(norm.text[:300]):
+        if norm.text[max(0, m.start() - 1):m.start()] not in ("（", "(", "》", "《", "〈"):
+            found = m.group(0)
+            if "文件" in found[:found.find("〔") if "〔" in found else len(found)]:
+                found = found[found.index("文件") + 2:]  # 济南市人民政府办公厅文件济政办发〔2024〕15号
+            bracket = re.search(r"[〔\[（]", found).start()
+            starts = [found.find(k) for k in number_prefixes() if 0 < found.find(k) < bracket]
+            return found[min(starts):] if starts else found  # 通知温政办〔2024〕3号: from 温政
+    return None
 
 
 def read_title(norm: Normalized, issuer: str | None) -> str | None:
-    lines = [l for _, l in _lines(norm)]
-    for i, line in enumerate(lines[:15]):
+    """The title: a 关于… line (wrapped over up to four lines), else the first line near the top
+    that ends like a title (…若干措施, …的通知（征求意见稿）) and is no sentence."""
+    lines = [l.strip() for _, l in _lines(norm)]
+    for i, line in enumerate(lines[:TOP_LINES]):
         if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):
             title = line
             j = i
@@ -52,7 +74,34 @@ def read_title(norm: Normalized, issuer: str | None) -> str | None:
                 title += lines[j]
             if TITLE_END.search(title):
                 return title
-    return None
+    for line in lines[:8]:
+        if 6 <= len(line) <= 80 and TITLE_END.search(line) and not TITLE_PUNCT.search(line):
+            return line
+    return _inline_title(norm.text[:400].replace("\n", ""))
+
+
+def _inline_title(head: str) -> str | None:
+    """A title inside running text (PDF-to-text on one line): 关于印发…的通知 or 关于…意见, with
+    the issuer just before it.
+
+    >>> _inline_title("济南市人民政府办公厅文件济政办发〔2024〕15号济南市人民政府办公厅关于印发济南市若干措施的通知各区：")
+    '济南市人民政府办公厅关于印发济南市若干措施的通知'
+    """
+    found = []
+    for rank, pattern in enumerate(INLINE_TITLES):
+        for m in pattern.finditer(head):
+            if head.rfind("《", 0, m.start()) <= head.rfind("》", 0, m.start()):  # not a citation 《…》
+                found.append((m.start(), rank, m))
+                break
+    if not found:
+        return None
+    m = min(found, key=lambda f: (f[0], f[1]))[2]
+    before = head[max(0, m.start() - 24):m.start()].rstrip()
+    for k in range(len(before)):
+        hit = issuer_at(before[k:])
+        if hit and hit[0] == before[k:]:
+            return before[k:] + m.group(0)
+    return m.group(0)
 
 
 def read_validity(norm: Normalized) -> Validity:
@@ -68,6 +117,9 @@ def read_validity(norm: Normalized) -> Validity:
             break
         if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line):
             v.issued = parse_date(line)
+    if v.issued is None:  # on one line: the date right after the signing body
+        sm = SIGNED.search(text)
+        v.issued = parse_date(sm.group(1)) if sm else None
     if v.issued is None:
         v.issued = v.printed
     em = re.search(r"自(?P<d>\d{4}年\d{1,2}月\d{1,2}日|印发之日|发布之日)起(?:施行|实施|执行|生效)", text)
@@ -90,82 +142,6 @@ def read_validity(norm: Normalized) -> Validity:
         if am:
             v.awards_from = parse_date(am.group(1))
     return v
-
-
-def _articles_in(text: str) -> list[str]:
-    """Article tokens named in a funding sentence: 第三条、第四条 or “六、七、九”条."""
-    arts = re.findall(r"第[一二三四五六七八九十\d]+条", text)
-    m = re.search(r"“([一二三四五六七八九十、]+)”条", text)
-    if m:
-        arts += [x for x in m.group(1).split("、") if x]
-    return arts
-
-
-def read_funding(norm: Normalized, doc_id: str) -> list[FundingRule]:
-    """Funding rules: shares between city and districts, local government, fiscal system."""
-    text = norm.text
-    rules: list[FundingRule] = []
-    n = 0
-    except_arts: list[str] = []
-
-    def add(kind, snippet_span, **kw):
-        nonlocal n
-        n += 1
-        s, e = snippet_span
-        rules.append(FundingRule(f"{doc_id}/funding/{n}", kind, text[s:e].replace("\n", ""),
-                                 span=norm.span(s, e), **kw))
-
-    for sm in re.finditer(r"[^。]*(?:承担|分担)[^。]*。", text):
-        s0 = sm.start()
-        sent = sm.group(0)
-        flat = sent.replace("\n", "")
-        if "属地政府承担" in flat and "具体补助金额" in flat:
-            continue  # clause-level: handled on the clause itself
-        em = re.search(r"除(“[^”]+”条)[^，]*?由市级财政承担", flat)
-        if em:
-            arts = _articles_in(em.group(1))
-            add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0), articles=arts)
-            except_arts = arts
-        named = _articles_in(flat.split("比例")[0]) if "比例" in flat else []
-        # (涉及X的，)由市级财政和当地/区（县、市）财政各承担50% | 分别承担25%、75%
-        for m in re.finditer(r"(?:涉及([^。；]*?)的，)?由市级财政和([^。；，]{0,12}?)财政"
-                             r"(?:各承担(\d+)%|分别承担(\d+)%、(\d+)%)", flat):
-            if m.group(1):
-                districts = [d for d in re.split(r"、|和", m.group(1)) if d]
-            else:
-                districts = [m.group(2)] if m.group(2) and m.group(2) != "当地" else []
-            city = Decimal(m.group(3) or m.group(4))
-            local = Decimal(m.group(3) or m.group(5))
-            add("shared", _locate(text, s0, sent, m.group(0)), city_share=city, local_share=local,
-                districts=districts, except_articles=except_arts)
-        # 比例为盐湖区、运城开发区5:5，其余各县（市）（永济市除外）2:8
-        if "比例" in flat:
-            tail = flat[flat.index("比例"):]
-            for m in re.finditer(r"(?:比例为)?([^，。]*?)(\d+(?:\.\d+)?)[:：](\d+(?:\.\d+)?)", tail):
-                a, b = Decimal(m.group(2)), Decimal(m.group(3))
-                total = a + b
-                districts = [d for d in re.split(r"、", m.group(1).replace("比例为", "")) if d]
-                add("shared", _locate(text, s0, sent, m.group(0)),
-                    city_share=plain(a * 100 / total), local_share=plain(b * 100 / total),
-                    districts=districts, articles=named)
-            if re.search(r"其余条款[^，。]*由市本级承担", flat):
-                m = re.search(r"其余条款[^，。]*由市本级承担", flat)
-                add("city", _locate(text, s0, sent, m.group(0)), city_share=Decimal(100),
-                    local_share=Decimal(0), except_articles=named)
-        if re.search(r"(?:按|根据)现行财政体制(?:分担|分级承担)", flat) and not re.search(r"回拨", flat):
-            m = re.search(r"[^，。]*(?:按|根据)现行财政体制(?:分担|分级承担)[^，。]*", flat)
-            add("fiscal-system", _locate(text, s0, sent, m.group(0)))
-        elif re.search(r"由(?:市级财政|市本级)承担", flat) and not rules:
-            add("city", (s0, s0 + len(sent)), city_share=Decimal(100), local_share=Decimal(0))
-    return rules
-
-
-def _locate(text: str, s0: int, sent: str, flat_piece: str) -> tuple[int, int]:
-    """Normalised span of `flat_piece` (found in the sentence without newlines)."""
-    flat = sent.replace("\n", "")
-    i = flat.find(flat_piece)
-    idx = [k for k, ch in enumerate(sent) if ch != "\n"]
-    return s0 + idx[i], s0 + idx[i + len(flat_piece) - 1] + 1
 
 
 def in_force(valid_from: date | None, valid_to: date | None, on: date) -> bool:

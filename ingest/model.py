@@ -209,11 +209,28 @@ class Clause(ClauseFields):
 
 
 @dataclass
+class Evidence:
+    """How a document fact was found: which rule read which text (or the sidecar / command line)."""
+
+    field: str  # place | number | title | issuer | issued | valid_from | valid_to | status | source_url
+    rule: str  # issuer-line | signature | title | number-prefix | bureau | body | sidecar | command-line | ...
+    text: str  # the text the rule read (or the value given)
+    result: str  # what it gave ("温州 (浙江省, city)"), or why it was rejected
+    accepted: bool = True
+    span: Span | None = None
+
+
+STATUSES = ("draft", "in-force", "repealed", "unknown")
+UNKNOWN_CITY = "未知"  # how an unknown city is shown: the zh label of pkg:unknownCity
+LEVELS = ("province", "city", "district", "county")
+
+
+@dataclass
 class Document:
     id: str
     file: str  # path relative to the project root (or to the store for extracted text)
     sha256: str
-    city: str
+    city: str | None  # short name (温州); the province (浙江省) for a provincial document; None: unknown
     number: str | None
     title: str | None
     issuer: str | None
@@ -225,6 +242,19 @@ class Document:
     clauses: list[Clause] = field(default_factory=list)
     uncovered: list[dict] = field(default_factory=list)  # money/percent outside any clause
     synthetic: bool = False
+    province: str | None = None  # 浙江省
+    district: str | None = None  # the district or county that issued it (鹿城区, 同江市)
+    level: str | None = None  # the issuer's level: one of LEVELS, None when the place is unknown
+    status: str = "unknown"  # one of STATUSES; 征求意见稿 makes it a draft
+    source_url: str | None = None
+    unstructured: bool = False  # no numbering: paragraphs became the clauses
+    origin: list[Evidence] = field(default_factory=list)  # how city, number, dates... were found
+    warnings: list[str] = field(default_factory=list)  # what is missing or not understood
+
+    @property
+    def city_shown(self) -> str:
+        """The city, or 未知 when it is unknown (as the graph labels it)."""
+        return self.city or UNKNOWN_CITY
 
 
 # --- JSON (de)serialisation -------------------------------------------------------------
@@ -265,7 +295,7 @@ def _decode(cls, data):
 _NESTED = {
     (Document, "validity"): Validity, (Document, "funding_rules"): FundingRule,
     (Document, "stacking"): StackingRule, (Document, "references"): Reference,
-    (Document, "articles"): Article, (Document, "clauses"): Clause,
+    (Document, "articles"): Article, (Document, "clauses"): Clause, (Document, "origin"): Evidence,
     (Clause, "span"): Span, (Clause, "rates"): Rate, (Clause, "amounts"): Amount,
     (Clause, "thresholds"): Threshold, (Clause, "tiers"): Tier, (Clause, "bonuses"): Bonus,
     (Clause, "references"): Reference, (Clause, "stacking"): StackingRule,

@@ -1,7 +1,10 @@
 """Ingest one file or a corpus folder: read -> normalise -> structure -> clauses -> fields.
 
-`ingest_file` returns a `Document` with every clause cited back to the original characters;
-`ingest_corpus` does every supported file of a folder, in name order.
+`ingest_file` returns a `Document` with every clause cited back to the original characters, its
+place and dates as read (ingest.origin, ingest.metadata) and then as given by a sidecar or the
+command line (ingest.overrides). Only unreadable input is refused: a document without numbering
+is ingested paragraph by paragraph, one whose city cannot be read has an unknown city, and what
+is missing is listed in `Document.warnings`.
 """
 from __future__ import annotations
 
@@ -13,12 +16,17 @@ from pathlib import Path
 
 from ingest import categories, payout
 from ingest.clauses import split_provisions
+from ingest.context import OTHER
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
-from ingest.metadata import read_funding, read_issuer, read_number, read_title, read_validity
-from ingest.model import Clause, ClauseFields, Document, FundingRule
+from ingest.funding import read_funding
+from ingest.metadata import read_number, read_title, read_validity
+from ingest.model import Article, Clause, ClauseFields, Document, Evidence, FundingRule
 from ingest.normalize import Normalized, normalize
-from ingest.read import read_source
+from ingest.origin import is_draft, issuer_at, read_place
+from ingest.overrides import Overrides, apply, read_sidecar, set_place
+from ingest.read import Source, read_source
+from ingest.structure import Body, Structure, parse_structure
 from policykg.errors import PolicyKGError
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
@@ -52,21 +60,27 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     norm = normalize(text)
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
-    from ingest.structure import parse_structure
-
     structure = parse_structure(norm)
+    unstructured = not any(b.article.kind in ("item", "article") and b.article.key != "preamble"
+                           for b in structure.bodies)
+    if unstructured:
+        structure = paragraphs(norm, structure)
     number = read_number(norm)
-    issuer, city = read_issuer(norm)
-    if not structure.bodies or not any(b.article.kind in ("item", "article") for b in structure.bodies):
-        raise PolicyKGError(f"{file}: no recognisable structure: expected numbered parts such as "
-                            "一、 （一） 1. or 第一条")
-    if city is None:
-        raise PolicyKGError(f"{file}: cannot tell the issuing city: expected an issuer such as "
-                            "'XX市人民政府办公室' near the top")
+    title = read_title(norm, None)
+    place, issuer, evidence = read_place(norm, number, title)
+    if title is None:
+        title = read_title(norm, issuer)
+    if issuer is None and title and issuer_at(title):
+        issuer = issuer_at(title)[0]  # 济南市人民政府办公厅关于印发…: the title names its issuer
     doc = Document(
-        id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=city,
-        number=number, title=read_title(norm, issuer), issuer=issuer, validity=read_validity(norm),
-        funding_rules=read_funding(norm, doc_id), articles=structure.articles)
+        id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=None,
+        number=number, title=title, issuer=issuer, validity=read_validity(norm),
+        funding_rules=read_funding(norm, doc_id), articles=structure.articles,
+        unstructured=unstructured, origin=evidence)
+    set_place(doc, place)
+    if is_draft(title, norm.text):
+        doc.status = "draft"
+        doc.origin.append(Evidence("status", "draft-mark", "征求意见稿", "draft"))
 
     counters: dict[str, int] = {}
     for body in structure.bodies:
@@ -107,15 +121,72 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     doc.stacking = [r for c in doc.clauses if c.kind == "general" for r in c.stacking]
     doc.references = _unique_refs(doc)
     doc.uncovered = _uncovered(doc, norm)
+    doc.warnings = warnings(doc)
     return doc
 
 
-def ingest_file(path: Path, root: Path | None = None) -> tuple[Document, str, bool]:
-    """(Document, its text, whether that text was extracted from PDF/DOCX/HTML)."""
-    src = read_source(path)
-    rel = str(path.resolve().relative_to(root.resolve())) if root and _inside(path, root) else str(path)
-    doc = ingest_text(src.text, rel, doc_id_for(path), extracted=src.extracted)
+def ingest_file(path: Path, root: Path | None = None, overrides: Overrides | None = None,
+                doc_id: str | None = None, source: Source | None = None) -> tuple[Document, str, bool]:
+    """(Document, its text, whether that text was extracted from PDF/DOCX/HTML).
+
+    A sidecar NAME.meta.yaml beside the file, then `overrides` (the command line), replace what
+    was read; `doc_id` replaces the id made from the file name (see `doc_id_for`); `source` is the
+    file as already read by read_source."""
+    sidecar = read_sidecar(path)
+    src = source or read_source(path)
+    doc = ingest_text(src.text, file_label(path, root), doc_id or doc_id_for(path), extracted=src.extracted)
+    if sidecar.any():
+        apply(doc, sidecar, "sidecar")
+    if overrides is not None and overrides.any():
+        apply(doc, overrides, "command-line")
+    if sidecar.any() or (overrides is not None and overrides.any()):
+        doc.warnings = warnings(doc)
     return doc, src.text, src.extracted
+
+
+def warnings(doc: Document) -> list[str]:
+    """What a reader should know is missing or not understood in `doc`."""
+    out = []
+    if doc.unstructured:
+        out.append("unstructured: no numbered parts; each paragraph became a clause")
+    if doc.city is None:
+        out.append("no city: the place could not be read; stored as unknown (give --city or a sidecar)")
+    v = doc.validity
+    if not (v.effective or v.expiry or v.issued):
+        out.append("no validity: no date of issue, entry into force or expiry found")
+    if not doc.funding_rules:
+        out.append("no funding rule: who pays is not stated")
+    unparsed = sum(len(c.unparsed) for c in doc.clauses) + len(doc.uncovered)
+    if unparsed:
+        out.append(f"numbers not understood: {unparsed} money amount(s) or percentage(s)")
+    if doc.status == "draft":
+        out.append("draft: a 征求意见稿, not a policy in force")
+    return out
+
+
+def paragraphs(norm: Normalized, structure: Structure) -> Structure:
+    """A document without numbering: every paragraph with a sentence in it (up to 抄送) becomes an
+    item of its own, labelled 第N段."""
+    articles, bodies = [], []
+    pos = 0
+    for raw in norm.text[pos:].split("\n"):
+        start, pos = pos, pos + len(raw) + 1
+        line = raw.strip()
+        if line.startswith("抄送"):
+            break
+        if not re.search(r"[。；，,;！？]", line) or line.endswith(("：", ":")) and len(line) < 60:
+            continue  # a title, heading, signature, date, menu line or addressee: no provision
+        n = len(articles) + 1
+        art = Article(key=f"p{n}", label=f"第{n}段", level=1, title=None, kind="item", parent=None,
+                      span=norm.span(start, start + len(raw)))
+        articles.append(art)
+        bodies.append(Body(article=art, start=start, end=start + len(raw), general=False))
+    return Structure(articles=articles, bodies=bodies, front_matter_end=structure.front_matter_end)
+
+
+def file_label(path: Path, root: Path | None) -> str:
+    """How provenance names a file: relative to `root` when inside it."""
+    return str(path.resolve().relative_to(root.resolve())) if root and _inside(path, root) else str(path)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -150,11 +221,17 @@ def _inherit_metrics(doc: Document) -> None:
     prev = None
     for c in doc.clauses:
         if prev is not None and prev.article_key == c.article_key:
-            known = {t.unit: t.metric for t in prev.thresholds if t.metric != "amount"}
+            known = {t.unit: t.metric for t in prev.thresholds if t.metric != OTHER}
             for t in c.thresholds:
-                if t.metric == "amount" and t.unit in known:
+                if t.metric == OTHER and t.unit in known:
                     t.metric = known[t.unit]
+                    c.unparsed = [u for u in c.unparsed if not u.endswith(t.text)]
         prev = c
+
+
+def _normalised(original: str) -> str:
+    """A clause's original text as extraction sees it (normalised, without line breaks)."""
+    return normalize(original).text.replace("\n", "")
 
 
 def _share_trailing_caps(doc: Document) -> None:
@@ -166,9 +243,10 @@ def _share_trailing_caps(doc: Document) -> None:
             continue
         if a.kind != "incentive" or b.kind != "incentive":
             continue
-        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b.text):
+        b_text = _normalised(b.text)  # the original may be traditional, full-width, …
+        if not b.thresholds and not re.match(r"对|鼓励|支持|给予|按", b_text):
             b.thresholds = list(a.thresholds)  # '…达500万美元以上，且运输到温州的…；未运输到温州的…'
-        tail = b.text[b.text.rfind("。", 0, len(b.text) - 1) + 1:]
+        tail = b_text[b_text.rfind("。", 0, len(b_text) - 1) + 1:]
         if not re.match(r"(?:单家|单个|每家)企业", tail):
             continue
         for amt in b.amounts:
@@ -198,7 +276,7 @@ def _attach_funding(doc: Document, norm: Normalized) -> None:
     for c in doc.clauses:
         if c.kind != "incentive":
             continue
-        if "属地政府承担" in c.text.replace(" ", ""):
+        if "属地政府承担" in _normalised(c.text):
             n += 1
             rule = FundingRule(f"{doc.id}/funding/{n}", "local", "具体补助金额由属地政府承担",
                                city_share=Decimal(0), local_share=Decimal(100), articles=[c.article],

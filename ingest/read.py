@@ -4,23 +4,44 @@
 
 - `.txt` / `.md` (`extracted=False`): the text is the file's bytes decoded, nothing else. Line
   endings are kept as they are (CRLF stays CRLF), so offsets are exact character offsets into
-  the decoded file. A UTF-8 byte-order mark is the one exception: it is stripped, so offset 0 is
-  the first character AFTER the BOM (`encoding == "utf-8-sig"` records that there was one).
+  the decoded file. A byte-order mark is the one exception: it is stripped, so offset 0 is the
+  first character AFTER the BOM (`encoding` "utf-8-sig", "utf-16-le", "utf-32-be", ... says
+  which one there was).
 - `.pdf` / `.docx` / `.html` / `.htm` (`extracted=True`): the text is extracted by this module
   and offsets refer to that extracted text, which the build saves beside the store.
 
-Encodings for plain text (and for HTML without a usable meta charset): strict UTF-8 first; then
-strict GB18030 (a superset of GBK and GB2312), accepted only when the result looks like Chinese
-text, with charset-normalizer asked for a second opinion when the hanzi are mostly outside the
-common GB2312 set.
+Encodings for plain text (and for HTML without a usable meta charset): a BOM decides (UTF-8,
+UTF-16, UTF-32); else strict UTF-8; else strict GB18030 (a superset of GBK and GB2312) and
+strict Big5 (cp950), the one whose hanzi are the more common characters winning, accepted only
+when the result looks like Chinese text. HTML pages are reduced to their main text by
+trafilatura (navigation, breadcrumbs, banners, footers and scripts dropped).
+
+Every file is bounded before it is parsed (`LIMITS`, each overridable by an environment
+variable): file size, characters of text, PDF pages, DOCX expansion; HTML nested deeper than
+the HTML parser's depth limit is refused rather than silently cut.
 """
 from __future__ import annotations
 
 import codecs
+import io
+import logging
+import os
 import re
+import zipfile
+from configparser import ConfigParser
+from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+
+import docx
+import lxml.html
+import trafilatura
+from charset_normalizer import from_bytes
+from docx.table import Table
+from pypdf import PdfReader
+from trafilatura.settings import use_config
 
 from policykg.errors import PolicyKGError
 
@@ -41,12 +62,54 @@ _BAD_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
+class Limit:
+    """A bound on the work one input file may cause; `env` overrides `default`."""
+
+    env: str
+    default: int
+    unit: str
+    what: str
+
+    def value(self) -> int:
+        """The limit in force: the environment variable if set, else the default.
+
+        >>> LIMITS["pdf_pages"].value() > 0
+        True
+        """
+        raw = os.environ.get(self.env)
+        if raw is None or not raw.strip():
+            return self.default
+        if not raw.strip().isdigit() or int(raw) <= 0:
+            raise PolicyKGError(f"{self.env}={raw!r}: expected a positive whole number of {self.unit}")
+        return int(raw)
+
+
+LIMITS: dict[str, Limit] = {
+    "file_mb": Limit("POLICYKG_MAX_FILE_MB", 50, "MB", "size of an input file"),
+    "text_chars": Limit("POLICYKG_MAX_TEXT_CHARS", 1_000_000, "characters", "characters of text in a document"),
+    "pdf_pages": Limit("POLICYKG_MAX_PDF_PAGES", 500, "pages", "pages of a PDF"),
+    "docx_mb": Limit("POLICYKG_MAX_DOCX_MB", 100, "MB", "unpacked size of a .docx"),
+}
+HTML_MAX_DEPTH = 255  # libxml2's nesting limit: a deeper page would be cut silently, so it is refused
+
+
+def _over(path: Path, key: str, amount: int, shown: str) -> None:
+    limit = LIMITS[key]
+    cap = limit.value()
+    scale = 1_000_000 if limit.unit == "MB" else 1
+    if amount > cap * scale:
+        raise PolicyKGError(
+            f"{path}: {limit.what} is {shown}, over the limit of {cap:,} {limit.unit} "
+            f"(raise it with {limit.env}=N if the file is genuine)")
+
+
+@dataclass(frozen=True)
 class Source:
     """The text of one input file and how it was obtained."""
 
     text: str
     kind: Kind
-    encoding: str | None  # "utf-8", "utf-8-sig" (BOM stripped), "gb18030", ...; None for pdf/docx
+    encoding: str | None  # "utf-8", "utf-8-sig"/"utf-16-le"/... (BOM stripped), "gb18030", "big5"; None for pdf/docx
     extracted: bool  # True: offsets refer to this extracted text, not to the file's bytes
 
 
@@ -57,6 +120,8 @@ def read_source(path: Path | str) -> Source:
         raise PolicyKGError(f"{path} is a directory: give one policy file")
     kind = kind_for(path)
     try:
+        size = path.stat().st_size
+        _over(path, "file_mb", size, f"{size / 1e6:,.1f} MB")
         data = path.read_bytes()
     except OSError as exc:
         raise PolicyKGError(f"{path}: cannot be read ({exc.strerror or exc}); check the path") from exc
@@ -65,13 +130,16 @@ def read_source(path: Path | str) -> Source:
     if kind in ("txt", "md"):
         text, encoding = decode_text(data, path)
         _require_text(text, path)
-        return Source(text=text, kind=kind, encoding=encoding, extracted=False)
-    if kind == "pdf":
-        return Source(text=_read_pdf(data, path), kind="pdf", encoding=None, extracted=True)
-    if kind == "docx":
-        return Source(text=_read_docx(data, path), kind="docx", encoding=None, extracted=True)
-    text, encoding = _decode_html(data, path)
-    return Source(text=_html_article_text(text, path), kind="html", encoding=encoding, extracted=True)
+        source = Source(text=text, kind=kind, encoding=encoding, extracted=False)
+    elif kind == "pdf":
+        source = Source(text=_read_pdf(data, path), kind="pdf", encoding=None, extracted=True)
+    elif kind == "docx":
+        source = Source(text=_read_docx(data, path), kind="docx", encoding=None, extracted=True)
+    else:
+        text, encoding = _decode_html(data, path)
+        source = Source(text=_html_article_text(text, path), kind="html", encoding=encoding, extracted=True)
+    _over(path, "text_chars", len(source.text), f"{len(source.text):,} characters")
+    return source
 
 
 def kind_for(path: Path) -> Kind:
@@ -100,6 +168,17 @@ def kind_for(path: Path) -> Kind:
 
 
 # --- decoding -----------------------------------------------------------------------------------
+
+# (byte-order mark, codec, reported encoding): UTF-32-LE's mark begins with UTF-16-LE's, so first
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+)
+# Legacy Chinese encodings tried after UTF-8, with the name reported for each.
+LEGACY = (("gb18030", "gb18030"), ("cp950", "big5"))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -136,7 +215,9 @@ def _is_texty(ch: str) -> bool:
         or 0x2000 <= o <= 0x206F  # general punctuation: — “ ” … ‰
         or 0x2100 <= o <= 0x218F  # letterlike symbols and Roman numerals: № Ⅰ Ⅱ
         or 0x2460 <= o <= 0x24FF  # enclosed numbers ① ⑴ ⒈
+        or 0x25A0 <= o <= 0x27BF  # geometric shapes and dingbats used as decoration ◆ ■ ▶ ★
         or 0x3000 <= o <= 0x303F  # CJK symbols and punctuation 、。〔〕《》
+        or 0xFE30 <= o <= 0xFE4F  # CJK compatibility forms ︰ ﹁
         or 0xFF01 <= o <= 0xFF5E  # fullwidth ASCII forms （）：，％ (not halfwidth katakana)
         or 0xFFE0 <= o <= 0xFFE6  # fullwidth signs ￥ ￡
     )
@@ -159,13 +240,29 @@ def looks_chinese(text: str) -> bool:
     return texty >= 0.95 * len(text)
 
 
+def _is_common(ch: str) -> bool:
+    """One of the most frequent hanzi: GB2312 level 1 (3,755 simplified) or Big5 level 1 (5,401
+    traditional). Text decoded with the wrong codec turns into rare characters."""
+    try:
+        b = ch.encode("gb2312")
+        if 0xB0 <= b[0] <= 0xD7:
+            return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        b = ch.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xA440 <= (b[0] << 8 | b[1]) <= 0xC67E
+
+
 def common_hanzi_share(text: str) -> float:
-    """Share of the hanzi in `text` that are in GB2312 (the 6,763 common characters); 1.0 if none.
+    """Share of the hanzi in `text` that are common characters (simplified or traditional); 1.0 if none.
 
-    Text in another CJK encoding (Shift-JIS, Big5) misread as GB18030 decodes to rare hanzi.
+    Text in another CJK encoding (Shift-JIS, Big5 as GBK, GBK as Big5) decodes to rare hanzi.
 
-    >>> common_hanzi_share("跨境电商综试区")
-    1.0
+    >>> common_hanzi_share("跨境电商综试区"), common_hanzi_share("跨境電商綜試區")
+    (1.0, 1.0)
     >>> common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡")   # Shift-JIS misread as GB18030
     0.0
     >>> common_hanzi_share("abc")
@@ -174,26 +271,10 @@ def common_hanzi_share(text: str) -> float:
     hanzi = [ch for ch in text if is_cjk(ch)]
     if not hanzi:
         return 1.0
-    common = 0
-    for ch in hanzi:
-        try:
-            ch.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        common += 1
-    return common / len(hanzi)
-
-
-def _charset_normalizer_says_chinese(data: bytes) -> bool:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:65536]).best()
-    return best is not None and codecs.lookup(best.encoding).name in {"gb18030", "gbk", "gb2312", "hz"}
+    return sum(1 for ch in hanzi if _is_common(ch)) / len(hanzi)
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data[:65536]).best()
     return best.encoding if best is not None else None
 
@@ -201,44 +282,56 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Decode a text file's bytes exactly (no newline or Unicode normalisation).
 
-    Returns (text, encoding). A UTF-8 BOM is stripped and reported as "utf-8-sig".
+    Returns (text, encoding). A byte-order mark is stripped and reported in the encoding.
 
     >>> decode_text("第一条\\r\\n".encode("utf-8"), Path("a.txt"))
     ('第一条\\r\\n', 'utf-8')
     >>> decode_text(codecs.BOM_UTF8 + "补助".encode("utf-8"), Path("a.txt"))
     ('补助', 'utf-8-sig')
+    >>> decode_text("\\ufeff萬元補助".encode("utf-16-le"), Path("a.txt"))
+    ('萬元補助', 'utf-16-le')
     >>> decode_text("温州市人民政府办公室".encode("gbk"), Path("a.txt"))
     ('温州市人民政府办公室', 'gb18030')
+    >>> decode_text("臺州市人民政府辦公室關於補助".encode("big5"), Path("a.txt"))
+    ('臺州市人民政府辦公室關於補助', 'big5')
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise PolicyKGError(f"{path} is UTF-16 (or UTF-32) encoded, which is not supported: re-save it as UTF-8")
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise PolicyKGError(
+                    f"{path} starts with a {codec.upper()} byte-order mark but byte {exc.start + len(bom)} "
+                    f"is not {codec.upper()}: re-save it as UTF-8") from exc
+            if _BAD_CONTROL_CHARS.search(text):
+                raise PolicyKGError(f"{path} is not a text document (binary?): give the policy as "
+                                    ".txt, .md, .pdf, .docx or .html")
+            return text, name
     if looks_binary(data):
         raise PolicyKGError(
             f"{path} is not a text document (binary?): give the policy as .txt, .md, .pdf, .docx or .html"
         )
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise PolicyKGError(
-                f"{path} starts with a UTF-8 byte-order mark but byte {exc.start} is not UTF-8: "
-                "re-save it as UTF-8"
-            ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
         utf8_at = utf8_error.start
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and looks_chinese(text):
-        if common_hanzi_share(text) >= 0.8 or _charset_normalizer_says_chinese(data):
-            return text, "gb18030"
+    candidates = []
+    for codec, name in LEGACY:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if looks_chinese(text):
+            candidates.append((common_hanzi_share(text), text, name))
+    if candidates:
+        share, text, name = max(candidates, key=lambda c: c[0])
+        guess = _charset_normalizer_guess(data) if share < 0.8 else None
+        if share >= 0.8 or (guess and codecs.lookup(guess).name in {"gb18030", "gbk", "gb2312", "big5", "cp950"}):
+            return text, name
     guess = _charset_normalizer_guess(data)
     hint = f" (it may be {guess})" if guess and codecs.lookup(guess).name != "utf-8" else ""
     raise PolicyKGError(
-        f"{path} is neither UTF-8 nor GB18030/GBK (first bad UTF-8 byte at offset {utf8_at}){hint}: "
+        f"{path} is neither UTF-8, GB18030/GBK nor Big5 (first bad UTF-8 byte at offset {utf8_at}){hint}: "
         "re-save it as UTF-8"
     )
 
@@ -252,11 +345,6 @@ def _require_text(text: str, path: Path) -> None:
 
 
 def _read_pdf(data: bytes, path: Path) -> str:
-    import io
-    import logging
-
-    from pypdf import PdfReader
-
     if b"%PDF-" not in data[:1024]:
         raise PolicyKGError(
             f"{path} is not a readable PDF: no %PDF header; check that the file really is a PDF"
@@ -271,6 +359,8 @@ def _read_pdf(data: bytes, path: Path) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise PolicyKGError(f"{path} is a password-protected PDF: remove the password and try again")
+        count = len(reader.pages)
+        _over(path, "pdf_pages", count, f"{count:,} pages")
         pages = [page.extract_text() or "" for page in reader.pages]
     except PolicyKGError:
         raise
@@ -292,11 +382,19 @@ def _read_pdf(data: bytes, path: Path) -> str:
 # --- DOCX ---------------------------------------------------------------------------------------
 
 
+def _check_docx_expansion(data: bytes, path: Path) -> None:
+    """Refuse a .docx whose parts unpack to more than the limit (a zip bomb) before opening it.
+    The sizes come from the zip's directory; zipfile never inflates a part past its stated size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: python-docx reports it below
+    _over(path, "docx_mb", unpacked, f"{unpacked / 1e6:,.1f} MB unpacked")
+
+
 def _read_docx(data: bytes, path: Path) -> str:
-    import io
-
-    import docx
-
+    _check_docx_expansion(data, path)
     # python-docx raises PackageNotFoundError, BadZipFile, KeyError, lxml errors, ... on files
     # that are not Word documents: any failure while opening means "not a readable DOCX".
     try:
@@ -315,8 +413,6 @@ def _read_docx(data: bytes, path: Path) -> str:
 
 def _docx_lines(container):
     """Paragraph texts in document order; a table gives each cell's paragraphs, row by row."""
-    from docx.table import Table
-
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -332,13 +428,16 @@ def _docx_lines(container):
 
 # --- HTML ---------------------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+INLINE_TAGS = ("b", "strong", "em", "i", "u", "span", "font", "sup", "sub", "small", "big")
+MIN_ARTICLE_HANZI = 20  # fewer hanzi than this is a menu or an error page, not a policy
 
 
 def html_declared_charset(data: bytes) -> str | None:
     """The charset a page declares in a <meta> tag (first 4 KB), as a Python codec name.
 
-    GB2312 and GBK are widened to GB18030, their superset: pages labelled gb2312 often use GBK.
+    GB2312 and GBK are widened to GB18030, their superset: pages labelled gb2312 often use GBK;
+    Big5 is widened to cp950 for the same reason.
 
     >>> html_declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
     'gb18030'
@@ -354,44 +453,17 @@ def html_declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(match.group(1).decode("ascii")).name
     except (LookupError, UnicodeDecodeError):
         return None
-    return "gb18030" if name in {"gb2312", "gbk", "gb18030"} else name
+    return {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950"}.get(name, name)
 
 
 def _decode_html(data: bytes, path: Path) -> tuple[str, str]:
     declared = html_declared_charset(data)
-    if declared and not data.startswith(codecs.BOM_UTF8) and not looks_binary(data):
+    if declared and not data.startswith(tuple(b for b, _, _ in BOMS)) and not looks_binary(data):
         try:
-            return data.decode(declared), declared
+            return data.decode(declared), "big5" if declared == "cp950" else declared
         except UnicodeDecodeError:
             pass  # a wrong declaration is common; detect instead
     return decode_text(data, path)
-
-
-_DROP_TAGS = (
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "object", "embed", "svg", "canvas", "button", "select", "head",
-)
-_NAV_WORDS = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|sidebar", re.I)
-_CONTENT_WORDS = re.compile(r"content|article|main|trs_editor|detail|zoom", re.I)
-_BLOCK_TAGS = frozenset(
-    "address article blockquote body br caption center dd div dl dt fieldset figcaption figure "
-    "h1 h2 h3 h4 h5 h6 hr li main ol p pre section table tbody td tfoot th thead tr ul".split()
-)
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-
-
-def looks_like_navigation(attrs: dict) -> bool:
-    """True if an element's id or class names navigation, menus, breadcrumbs, headers or footers.
-
-    >>> looks_like_navigation({"class": ["top-navbar"]}), looks_like_navigation({"id": "siteFooter"})
-    (True, True)
-    >>> looks_like_navigation({"class": ["TRS_Editor"], "id": "zoom"})
-    False
-    """
-    values = [attrs.get("id") or ""]
-    classes = attrs.get("class") or []
-    values.extend([classes] if isinstance(classes, str) else classes)
-    return any(_NAV_WORDS.search(v) for v in values if v)
 
 
 def cjk_count(text: str) -> int:
@@ -403,80 +475,50 @@ def cjk_count(text: str) -> int:
     return sum(1 for ch in text if is_cjk(ch))
 
 
+@lru_cache(maxsize=1)
+def _trafilatura_config() -> ConfigParser:
+    """trafilatura's defaults, but a short notice (under its 250 characters) is still an article,
+    not a reason to fall back to the whole page with its banner and menus."""
+    config = deepcopy(use_config())
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_HANZI))
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(MIN_ARTICLE_HANZI))
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal-based timer: bounds are ours
+    return config
+
+
 def _html_article_text(markup: str, path: Path) -> str:
-    from bs4 import BeautifulSoup
+    """The page's title and main text by trafilatura: one line per paragraph, page chrome left out.
 
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        style = (tag.get("style") or "").replace(" ", "").lower()
-        if tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style:
-            tag.decompose()
-    root = soup.body or soup
-    total = cjk_count(root.get_text())
-    # Drop navigation-like blocks, but never one that holds most of the page's text (a wrapper
-    # such as <div id="header-and-content"> or <body class="has-header">).
-    for tag in root.find_all(True):
-        if tag.decomposed or not looks_like_navigation(tag.attrs):
-            continue
-        if cjk_count(tag.get_text()) * 2 <= total:
-            tag.decompose()
-    total = cjk_count(root.get_text())
-    root = _article_root(root, total)
-    lines = _block_text(root).split("\n")
-    text = "\n".join(line.strip() for line in lines if line.strip())
-    if not text:
-        raise PolicyKGError(f"{path} has no article text: give the page that contains the policy itself")
-    return text
+    lxml parses in linear time but stops at depth 255; a page nested deeper is refused, not cut."""
+    text = ""
+    for recall in (False, True):  # precision first: it drops banners and breadcrumbs
+        tree = _parse_html(markup, path)
+        page_title = tree.findtext(".//title") or ""
+        found = trafilatura.bare_extraction(
+            tree, favor_recall=recall, include_comments=False, include_tables=True,
+            deduplicate=False, with_metadata=True, config=_trafilatura_config())
+        body = (found.text or "") if found is not None else ""
+        title = ((found.title or "") if found is not None else "").strip()
+        text = "\n".join(line.strip() for line in body.split("\n") if line.strip())
+        # the heading trafilatura took out of the text, if it is the page's own <title> (a site
+        # banner in an <h1> is not)
+        if cjk_count(title) >= 4 and title in page_title and title not in text[:len(title) + 200]:
+            text = f"{title}\n{text}"
+        if cjk_count(text) >= MIN_ARTICLE_HANZI:
+            return text
+    raise PolicyKGError(f"{path} has no article text: give the page that contains the policy itself")
 
 
-def _article_root(root, total: int):
-    """<article>, else the content-like element (content/article/main/TRS_Editor) with the most
-    hanzi, else <main>, else the whole body; a candidate must hold at least half the page's hanzi."""
-
-    def best(tags):
-        scored = [(cjk_count(t.get_text()), -depth(t), t) for t in tags]
-        scored = [s for s in scored if s[0] * 2 >= total and s[0] > 0]
-        return max(scored, key=lambda s: s[:2])[2] if scored else None
-
-    def depth(tag) -> int:
-        return sum(1 for _ in tag.parents)
-
-    articles = root.find_all("article")
-    content_like = [
-        t
-        for t in root.find_all(True)
-        if any(_CONTENT_WORDS.search(v) for v in [t.get("id") or "", *(t.get("class") or [])] if v)
-    ]
-    return best(articles) or best(content_like) or best(root.find_all("main")) or root
-
-
-def _block_text(root) -> str:
-    """Text of `root` with block elements as line breaks and HTML whitespace collapsed."""
-    from bs4.element import NavigableString, PreformattedString, Tag
-
-    parts: list[str] = []
-    block_end = object()
-    # An explicit stack, not recursion: a page may nest elements thousands deep.
-    stack: list = [(child, False) for child in reversed(root.contents)]
-    while stack:
-        node, pre = stack.pop()
-        if node is block_end:
-            parts.append("\n")
-        elif isinstance(node, Tag):
-            name = node.name.lower()
-            if name == "br":
-                parts.append("\n")
-                continue
-            if name in _BLOCK_TAGS:
-                parts.append("\n")
-                stack.append((block_end, pre))
-            inner = pre or name == "pre"
-            stack.extend((child, inner) for child in reversed(node.contents))
-        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-            # PreformattedString covers comments, doctypes, CDATA and processing instructions
-            parts.append(str(node) if pre else _HTML_SPACE.sub(" ", str(node)))
-    return "".join(parts)
+def _parse_html(markup: str, path: Path):
+    parser = lxml.html.HTMLParser(remove_comments=True)
+    try:
+        tree = lxml.html.document_fromstring(markup, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise PolicyKGError(f"{path} has no article text: {exc}; give the page that contains the policy") from exc
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise PolicyKGError(
+            f"{path}: HTML elements are nested more than {HTML_MAX_DEPTH} deep, over the HTML parser's "
+            "limit; a policy page is never that deep: save its text as .txt")
+    # inline formatting inside a block would otherwise become line breaks in trafilatura's text
+    lxml.etree.strip_tags(tree, *INLINE_TAGS)
+    return tree

@@ -3,7 +3,8 @@
 #   make fuseki-stop   SIGTERM and wait; fine when it is not running
 # Settings (make variables or environment): FUSEKI_PORT (3030), FUSEKI_HEAP (512m), FUSEKI_PID
 # (var/fuseki.pid), FUSEKI_LOG (var/fuseki.log), FUSEKI_BASE (var/fuseki: Fuseki's own run directory).
-# Endpoints: http://127.0.0.1:$(FUSEKI_PORT)/policykg/query and /policykg/update.
+# Endpoints: http://127.0.0.1:$(FUSEKI_PORT)/policykg/query and /policykg/update. SERVICE is off
+# (arq:httpServiceAllowed=false): a query that reaches the server unchecked still fetches nothing.
 
 FUSEKI_PORT    ?= 3030
 FUSEKI_HEAP    ?= 512m
@@ -41,7 +42,7 @@ fuseki-start: $(FUSEKI_JAR)
 	  --port $(FUSEKI_PORT) --port-var FUSEKI_PORT --pid-file $(FUSEKI_PID) --log $(FUSEKI_LOG) \
 	  --match $(FUSEKI_MATCH) --timeout 120 --http-path '/$$/ping' \
 	  -- $(JAVA) -Xmx$(FUSEKI_HEAP) -jar $(FUSEKI_JAR) --localhost --port $(FUSEKI_PORT) \
-	  --mem --update /policykg
+	  --set arq:httpServiceAllowed=false --mem --update /policykg
 
 fuseki-stop:
 	@$(PYTHON) scripts/service.py stop fuseki --pid-file $(FUSEKI_PID) --match $(FUSEKI_MATCH) --timeout 60

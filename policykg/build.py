@@ -1,13 +1,16 @@
 """Build a store from a corpus folder: ingest every file, make the RDF graph, validate it
-with SHACL, and write everything to a staging folder that replaces the store atomically.
+with SHACL, and write everything to a new generation that replaces the store's content at once.
 
-A store folder holds:
+A store folder holds (each a link into its current generation, see policykg.storedir):
   documents.json  the clause models (ingest.model), the input of analyses and exports
   oxigraph/       the RDF graph in an embedded Oxigraph store (graph.store)
   texts/          the text extracted from PDF, DOCX and HTML inputs (provenance offsets)
+Build, ingest and remove hold the store's write lock, so a second writer waits or fails with
+"store busy (pid N)" and no document is lost.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -19,7 +22,9 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.model import Document, from_json, to_json
+from policykg import storedir
 from policykg.errors import PolicyKGError, ValidationFailed
+from policykg.lifetime import end_with_parent
 
 DOCUMENTS = "documents.json"
 
@@ -34,6 +39,8 @@ class BuildReport:
     messages: list[str] = field(default_factory=list)
     uncovered: list[dict] = field(default_factory=list)  # money/percent outside every clause
     unparsed: list[dict] = field(default_factory=list)  # inside a clause, not understood
+    warnings: list[str] = field(default_factory=list)  # per document: unstructured, no city, ...
+    refused: list[str] = field(default_factory=list)  # --keep-going: "FILE: reason" per refused file
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -45,6 +52,11 @@ class BuildReport:
         out += [f"  {u['file']}:{u['start']}-{u['end']} {u['text']}" for u in self.uncovered]
         out.append(f"money amounts and percentages inside a clause but not parsed: {len(self.unparsed)}")
         out += [f"  {u['clause']} {u['text']}" for u in self.unparsed]
+        out.append(f"warnings: {len(self.warnings)}")
+        out += [f"  {w}" for w in self.warnings]
+        if self.refused:
+            out.append(f"refused files: {len(self.refused)}")
+            out += [f"  {r}" for r in self.refused]
         out.append(f"built in {self.seconds:.2f} s")
         return out
 
@@ -53,83 +65,172 @@ PARALLEL_FROM = 40  # files; below this, starting worker processes costs more th
 BATCH = 200  # documents per graph batch: bounds memory on large corpora
 
 
-def _ingest_many(paths: list[Path], root: Path) -> list[tuple]:
+def _ingest_many(paths: list[Path], root: Path, ids: list[str], keep_going: bool) -> list[tuple]:
+    return [_ingest_one(p, root, i, keep_going) for p, i in zip(paths, ids)]
+
+
+def _ingest_one(path: Path, root: Path, doc_id: str, keep_going: bool, source=None) -> tuple | str:
+    """ingest_file's result, or (with keep_going) the reason the file was refused."""
     from ingest.pipeline import ingest_file
 
-    return [ingest_file(p, root) for p in paths]
+    try:
+        return ingest_file(path, root, doc_id=doc_id, source=source)
+    except PolicyKGError as exc:
+        if not keep_going:
+            raise
+        return str(exc)
 
 
-def ingest_folder(corpus: Path, root: Path, progress: bool = False) -> tuple[list[Document], dict[str, str]]:
-    """Ingest every supported file; returns the documents and the extracted texts by doc id.
+def _read_all(files: list[Path], keep_going: bool) -> list:
+    """Every file read (and its sidecar checked), or with keep_going the reason it cannot be."""
+    from ingest.overrides import read_sidecar
+    from ingest.read import read_source
+
+    out: list = []
+    for path in files:
+        try:
+            read_sidecar(path)
+            out.append(read_source(path))
+        except PolicyKGError as exc:
+            if not keep_going:
+                raise
+            out.append(str(exc))
+    return out
+
+
+def unique_ids(files: list[Path]) -> list[str]:
+    """Document ids from file names, made unique: a later file whose name gives a taken id
+    ('温州 2022(60).txt' and '温州-2022-60.md') gets a suffix from its own name."""
+    import hashlib
+
+    from ingest.pipeline import doc_id_for
+
+    seen: set[str] = set()
+    out = []
+    for path in files:
+        doc_id = doc_id_for(path)
+        if doc_id in seen:
+            doc_id = f"{doc_id}-{hashlib.sha256(path.name.encode('utf-8')).hexdigest()[:8]}"
+        seen.add(doc_id)
+        out.append(doc_id)
+    return out
+
+
+def ingest_folder(corpus: Path, root: Path, progress: bool = False,
+                  keep_going: bool = False) -> tuple[list[Document], dict[str, str], list[str]]:
+    """Ingest every supported file; returns the documents, the extracted texts by doc id and (with
+    keep_going) one "FILE: reason" line per refused file; without it the first refusal is raised.
 
     Large folders are ingested by one worker process per core.
     """
-    from ingest.pipeline import corpus_files, ingest_file
+    from ingest.pipeline import corpus_files
 
     files = corpus_files(corpus)
+    ids = unique_ids(files)
     bar = None
     if progress and len(files) > 50:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), desc="ingest", unit="doc")
-    results: list[tuple] = []
+    results: list = []
     if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        chunks = [files[i:i + 25] for i in range(0, len(files), 25)]
+        chunks = [(files[i:i + 25], ids[i:i + 25]) for i in range(0, len(files), 25)]
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            for part in pool.map(_ingest_many, chunks, [root] * len(chunks)):
+            for part in pool.map(_ingest_many, [c[0] for c in chunks], [root] * len(chunks),
+                                 [c[1] for c in chunks], [keep_going] * len(chunks)):
                 results += part
                 if bar:
                     bar.update(len(part))
     else:
-        for path in files:
-            results.append(ingest_file(path, root))
+        sources = _read_all(files, keep_going)  # an unreadable file is refused before any ingest
+        for path, doc_id, src in zip(files, ids, sources):
+            results.append(src if isinstance(src, str) else _ingest_one(path, root, doc_id, keep_going, src))
             if bar:
                 bar.update(1)
     if bar:
         bar.close()
-    docs, extracted = [], {}
-    seen: dict[str, str] = {}
-    for path, (doc, text, was_extracted) in zip(files, results):
-        if doc.id in seen:
-            raise PolicyKGError(f"{path}: same document id '{doc.id}' as {seen[doc.id]}: rename one file")
-        seen[doc.id] = str(path)
+    docs, extracted, refused = [], {}, []
+    for path, result in zip(files, results):
+        if isinstance(result, str):
+            refused.append(result if str(path) in result else f"{path}: {result}")
+            continue
+        doc, text, was_extracted = result
         if was_extracted:
             extracted[doc.id] = text
             doc.file = f"texts/{doc.id}.txt"
         docs.append(doc)
-    return docs, extracted
+    return docs, extracted, refused
 
 
-def build(corpus: Path, store: Path, root: Path, progress: bool = False) -> BuildReport:
-    """Ingest a whole folder into a new store."""
+def build(corpus: Path, store: Path, root: Path, progress: bool = False,
+          keep_going: bool = False) -> BuildReport:
+    """Ingest a whole folder into a new store. Without `keep_going` any refused file stops the
+    build and leaves the store as it was; with it, every other document is built and the report
+    lists the refused files (the caller exits non-zero)."""
     from ingest.pipeline import corpus_files
 
     t0 = time.perf_counter()
     validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
     try:
-        docs, extracted = ingest_folder(corpus, root, progress)
-        return write(docs, extracted, store, t0, progress, validator)
+        docs, extracted, refused = ingest_folder(corpus, root, progress, keep_going)
+        if not docs:
+            raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
+        with storedir.writing(store):
+            report = write(docs, extracted, store, t0, progress, validator)
+        report.refused = refused
+        return report
     finally:
         if validator:
             validator.close()
 
 
-def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()) -> BuildReport:
-    """Add (or replace, by document id) files in an existing store, or remove documents by id."""
-    from ingest.pipeline import doc_id_for, ingest_file
+def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = (),
+           overrides=None, replace: bool = False) -> BuildReport:
+    """Add files to an existing store, or remove documents by id, holding the write lock.
 
+    A file replaces the stored document ingested from the same file or with the same 文号 only
+    when both are of the same city; a document of another city is replaced only with `replace`
+    (else PolicyKGError). `overrides` (ingest.overrides) replace what is read from each file.
+    """
     t0 = time.perf_counter()
+    _documents_path(store)  # a missing store is reported before anything is locked or made
     validator = Validator()
     try:
-        return _update(store, root, add, remove, t0, validator)
+        with storedir.writing(store):
+            return _update(store, root, add, remove, t0, validator, overrides, replace)
     finally:
         validator.close()
 
 
-def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator) -> BuildReport:
-    from ingest.pipeline import doc_id_for, ingest_file
+def replaced_by(doc: Document, docs) -> list[Document]:
+    """The stored documents `doc` would replace: those with its id or its 文号."""
+    return [d for d in docs if d.id == doc.id or (doc.number and d.number == doc.number)]
+
+
+def refuse_other_city(doc: Document, old: list[Document], source: str) -> None:
+    """PolicyKGError when `doc` would replace a document of another city (see `update`)."""
+    other = [d for d in old if d.city != doc.city]
+    if other:
+        names = ", ".join(f"{d.city} {d.number or d.id} ({d.id})" for d in other)
+        raise PolicyKGError(f"{source}: this {doc.city or 'unknown city'} document ({doc.number or doc.id}) would "
+                            f"replace {names}: check its 文号, or add --replace to replace it")
+
+
+def _free_id(doc_id: str, path: Path, file: str, docs: dict[str, Document]) -> str:
+    """`doc_id`, unless another file's document has it: then one with a suffix from this file."""
+    import hashlib
+
+    old = docs.get(doc_id)
+    if old is None or old.file == file or old.file == f"texts/{doc_id}.txt":
+        return doc_id
+    return f"{doc_id}-{hashlib.sha256(str(path.resolve()).encode('utf-8')).hexdigest()[:8]}"
+
+
+def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator, overrides=None,
+            replace: bool = False) -> BuildReport:
+    from ingest.pipeline import doc_id_for, file_label, ingest_file
 
     docs = {d.id: d for d in load_documents(store)}
     extracted = {}
@@ -146,32 +247,39 @@ def _update(store: Path, root: Path, add, remove, t0: float, validator: Validato
     for path in add:
         if not path.is_file():
             raise PolicyKGError(f"{path}: no such file")
-        doc, text, was_extracted = ingest_file(path, root)
+        doc_id = _free_id(doc_id_for(path), path, file_label(path, root), docs)
+        doc, text, was_extracted = ingest_file(path, root, overrides, doc_id=doc_id)
         if was_extracted:
             extracted[doc.id] = text
             doc.file = f"texts/{doc.id}.txt"
         else:
-            extracted.pop(doc_id_for(path), None)
-        for old in [d.id for d in docs.values() if doc.number and d.number == doc.number]:
-            docs.pop(old)  # the same document (same 文号) from another file replaces it
-            extracted.pop(old, None)
+            extracted.pop(doc.id, None)
+        old = replaced_by(doc, docs.values())
+        if not replace:
+            refuse_other_city(doc, old, str(path))
+        for d in old:
+            docs.pop(d.id)  # the same document (same file or 文号) replaces it
+            extracted.pop(d.id, None)
         docs[doc.id] = doc
     return write(list(docs.values()), extracted, store, t0, validator=validator)
 
 
 def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float,
           progress: bool = False, validator: Validator | None = None) -> BuildReport:
-    """Graph and validate batch by batch, then swap the new store in; the old one stays on any
-    failure (a violation included). Memory holds one batch's graph at a time."""
+    """Graph and validate batch by batch into a new generation, then publish it; the old one
+    stays on any failure (a violation included). Memory holds one batch's graph at a time.
+    Call with the store's write lock held (storedir.writing)."""
+    from graph.digest import materialise
+    from graph.pg_rows import write_rows
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 
     report = summarise(docs)
-    store = store.resolve()
-    store.parent.mkdir(parents=True, exist_ok=True)
-    staging = store.parent / f".{store.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    store = Path(os.path.abspath(store))
+    try:
+        staging = storedir.new_generation(store)
+    except OSError as exc:
+        raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}") from exc
     try:
         cited = citations(docs)
         batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)] or [[]]
@@ -202,24 +310,32 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
                             bar.update(n)
             if bar:
                 bar.close()
+            derived = materialise(writer, docs)
             report.triples = len(writer)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
+        write_rows(staging, None if graph is None else itertools.chain(graph, derived))
         (staging / DOCUMENTS).write_text(
             json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+        (staging / "texts").mkdir()
         if extracted:
-            (staging / "texts").mkdir()
             for doc_id, text in extracted.items():
                 (staging / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         if verdict is not None:  # the staging folder is complete; it replaces the store only if valid
             report.conforms, messages = verdict(graph)
             _check(report.conforms, messages)
             report.messages += messages
-        swap_in(staging, store)
-    finally:
+        storedir.publish(store, staging)
+    except OSError as exc:  # a full disk, a folder that cannot be written
         shutil.rmtree(staging, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise PolicyKGError(f"cannot write the store at {store}: {exc.strerror or exc}{where}; "
+                            f"the store is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -236,10 +352,11 @@ class Validator:
 
     def __init__(self):
         self.child = self.conn = None
+        self.answered = False
         if "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             self.conn, child_end = ctx.Pipe()
-            self.child = ctx.Process(target=_validator_main, args=(child_end,), daemon=True)
+            self.child = ctx.Process(target=_validator_child, args=(child_end, self.conn, os.getpid()), daemon=True)
             self.child.start()
             child_end.close()
 
@@ -263,6 +380,7 @@ class Validator:
                 sender.join()
                 try:
                     verdict = self.conn.recv()
+                    self.answered = True
                 except (EOFError, OSError):
                     verdict = None
             self.close()
@@ -275,15 +393,28 @@ class Validator:
         return wait
 
     def close(self) -> None:
-        """Stop the child (it exits when its end of the pipe closes)."""
+        """Stop the child: once it has answered it exits by itself; before that (a refused build)
+        it is terminated at once rather than left to finish warming up."""
         if self.conn is not None:
             self.conn.close()
             self.conn = None
         if self.child is not None:
-            self.child.join(timeout=30)
+            if not self.answered and self.child.is_alive():
+                self.child.terminate()
+            self.child.join(timeout=5)
             if self.child.is_alive():
                 self.child.kill()
+                self.child.join()
             self.child = None
+
+
+def _validator_child(conn, parent_end, parent_pid: int) -> None:
+    """The forked child's entry: end with the parent (even one killed with kill -9), drop its copy
+    of the parent's end of the pipe (so that the parent closing its end is seen here as the end
+    of input), then serve one validation."""
+    end_with_parent(parent_pid)
+    parent_end.close()
+    _validator_main(conn)
 
 
 def _validator_main(conn) -> None:
@@ -324,15 +455,6 @@ def _check(conforms: bool, messages: list[str]) -> None:
                                + "\n".join(messages[:20]))
 
 
-def swap_in(staging: Path, store: Path) -> None:
-    """Replace `store` by `staging` with renames, so a reader never sees a half store."""
-    old = store.parent / f".{store.name}.old-{os.getpid()}"
-    if store.exists():
-        os.rename(store, old)
-    os.rename(staging, store)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def summarise(docs: list[Document]) -> BuildReport:
     r = BuildReport(documents=len(docs))
     for d in docs:
@@ -340,16 +462,22 @@ def summarise(docs: list[Document]) -> BuildReport:
         r.incentives += sum(c.kind == "incentive" for c in d.clauses)
         r.uncovered += [{"file": d.file, **u} for u in d.uncovered]
         r.unparsed += [{"clause": c.id, "text": t} for c in d.clauses for t in c.unparsed]
+        r.warnings += [f"{d.file}: {w}" for w in d.warnings]
     return r
 
 
-def load_documents(store: Path) -> list[Document]:
-    """The clause models of a built store."""
+def _documents_path(store: Path) -> Path:
     if not isinstance(store, Path):
         raise PolicyKGError(f"{store} is a SPARQL endpoint: this command needs a local store folder (--store DIR)")
     path = store / DOCUMENTS
     if not path.exists():
         raise PolicyKGError(f"no store at {store}: run `policykg build` first")
+    return path
+
+
+def load_documents(store: Path) -> list[Document]:
+    """The clause models of a built store."""
+    path = _documents_path(store)
     try:
         return [from_json(d) for d in json.loads(path.read_text(encoding="utf-8"))]
     except (ValueError, KeyError, TypeError) as exc:

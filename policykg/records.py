@@ -34,7 +34,7 @@ def clause_record(doc: Document, c: Clause) -> dict:
                                      "value": num(t.threshold.value), "unit": t.threshold.unit}
                                     if t.threshold else None)} for t in c.tiers]
     return {
-        "id": c.id, "city": doc.city, "document": doc.number, "article": c.article, "kind": c.kind,
+        "id": c.id, "city": doc.city_shown, "document": doc.number, "article": c.article, "kind": c.kind,
         "categories": with_broader(c.categories), "instrument": c.instrument,
         "rates_percent": [num(r.percent) for r in c.rates],
         "rates": [{"percent": num(r.percent), "base": r.base, "qualifier": r.qualifier} for r in c.rates],
@@ -65,7 +65,10 @@ def iso(d) -> str | None:
 def document_record(doc: Document) -> dict:
     v = doc.validity
     return {
-        "id": doc.id, "city": doc.city, "number": doc.number, "title": doc.title, "issuer": doc.issuer,
+        "id": doc.id, "city": doc.city_shown, "province": doc.province, "district": doc.district,
+        "level": doc.level or "unknown", "status": doc.status, "source_url": doc.source_url,
+        "unstructured": doc.unstructured, "warnings": doc.warnings,
+        "number": doc.number, "title": doc.title, "issuer": doc.issuer,
         "issued": iso(v.issued), "printed": iso(v.printed), "valid_from": iso(v.effective),
         "valid_to": iso(v.expiry), "valid_to_computed": v.expiry_computed, "duration": v.duration,
         "awards_from": iso(v.awards_from), "awards_to": iso(v.awards_to),

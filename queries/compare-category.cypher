@@ -1,15 +1,20 @@
 // name: compare-category
 // question-zh: 某一类别（含其下位类别）的激励措施在各城市是怎样规定的：扶持方式、比例、上限及其计算单位、门槛、一次性还是每年、追加奖励、资金分担、有效期、条目与原文？
 // question-en: How does every city support one category (and its narrower categories): instrument, rates, caps and what they are per, thresholds, one-time or yearly, bonuses, funding, validity, article and source text?
-// params: category (category, required)
+// params: category (category, required), city (city, optional), limit (limit, default 100), offset (offset, default 0)
 // columns: city, document, article, clause, instrument, rates (decimal list), caps (list), awards (list), tiers (list), thresholds (list), one_time (bool), bonuses (list), funding (list), valid_from (date), valid_to (date), text, source
 // sort: city, document, clause
 
-MATCH (category:Concept {iri: $category})
-MATCH (c:Incentive)-[:CATEGORY]->(:Concept)-[:BROADER*0..]->(category)
-WITH DISTINCT c
-MATCH (c)-[:DOCUMENT]->(d:Document)-[:CITY]->(city:City)
-RETURN city.label_zh AS city,
+// A page of the category's incentives (IN_CATEGORY: its categories and every broader one) in the
+// order of their sort keys, and how many there are in all; the lists are rendered from the
+// structure, so that the parity test checks them against the SPARQL side's derived literals.
+MATCH (:Concept {iri: $category})<-[:IN_CATEGORY]-(c:Incentive)
+WHERE $city IS NULL OR c.cityName = $city
+WITH c ORDER BY c.sortKey
+WITH collect(c) AS found
+UNWIND CASE WHEN size(found) > $offset AND $limit > 0 THEN found[$offset..$offset + $limit] ELSE [null] END AS c
+OPTIONAL MATCH (c)-[:DOCUMENT]->(d:Document)
+RETURN c.cityName AS city,
        d.id_local AS document,
        c.articleLabel AS article,
        c.identifier AS clause,
@@ -38,8 +43,9 @@ RETURN city.label_zh AS city,
        [(c)-[:FUNDED_BY]->(f:FundingRule) |
           f.fundingKind + coalesce(': city ' + head([(f)-[:SHARE]->(s:FundingShare {payerLevel: 'city'}) | s.percent])
                                    + '%, local ' + head([(f)-[:SHARE]->(s:FundingShare {payerLevel: 'local'}) | s.percent]) + '%', '')] AS funding,
-       d.first_date_entry_in_force AS valid_from,
-       d.date_no_longer_in_force AS valid_to,
+       c.validFrom AS valid_from,
+       c.validTo AS valid_to,
        c.text_zh AS text,
-       c.sourceFile + ':' + toString(c.sourceStart) + '-' + toString(c.sourceEnd) AS source
-ORDER BY city, document, clause
+       c.sourceFile + ':' + toString(c.sourceStart) + '-' + toString(c.sourceEnd) AS source,
+       size(found) AS total
+ORDER BY c.sortKey

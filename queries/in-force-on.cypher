@@ -1,23 +1,27 @@
 // name: in-force-on
-// question-zh: 在某一日期（默认今天）哪些激励措施处于有效期内？可限定某一类别（含下位类别）。
-// question-en: Which incentives are in force on a given date (default today)? Optionally only one category (with its narrower categories).
-// params: date (date, default today), category (category, optional)
+// question-zh: 在某一日期（默认今天）哪些激励措施处于有效期内？可限定城市和类别（含下位类别）。
+// question-en: Which incentives are in force on a given date (default today)? Optionally only one city and one category (with its narrower categories).
+// params: date (date, default today), city (city, optional), category (category, optional), limit (limit, default 100), offset (offset, default 0)
 // columns: city, document, valid_from (date), valid_to (date), article, clause, instrument, categories (list)
 // sort: city, document, clause
 
-MATCH (d:Document)
-WHERE d.first_date_entry_in_force <= $date
-  AND (d.date_no_longer_in_force IS NULL OR d.date_no_longer_in_force >= $date)
-MATCH (c:Incentive)-[:DOCUMENT]->(d)
-WHERE $category IS NULL
-   OR EXISTS { (c)-[:CATEGORY]->(:Concept)-[:BROADER*0..]->(:Concept {iri: $category}) }
-MATCH (d)-[:CITY]->(city:City)
-RETURN city.label_zh AS city,
+// Every incentive carries its document's dates in force, its city and its categories with the
+// broader ones (IN_CATEGORY). A page in the order of the sort keys, and how many in all.
+MATCH (c:Incentive)
+WHERE c.validFrom <= $date AND (c.validTo IS NULL OR c.validTo >= $date)
+  AND ($city IS NULL OR c.cityName = $city)
+  AND ($category IS NULL OR EXISTS { (c)-[:IN_CATEGORY]->(:Concept {iri: $category}) })
+WITH c ORDER BY c.sortKey
+WITH collect(c) AS found
+UNWIND CASE WHEN size(found) > $offset AND $limit > 0 THEN found[$offset..$offset + $limit] ELSE [null] END AS c
+OPTIONAL MATCH (c)-[:DOCUMENT]->(d:Document)
+RETURN c.cityName AS city,
        d.id_local AS document,
-       d.first_date_entry_in_force AS valid_from,
-       d.date_no_longer_in_force AS valid_to,
+       c.validFrom AS valid_from,
+       c.validTo AS valid_to,
        c.articleLabel AS article,
        c.identifier AS clause,
        head([(c)-[:INSTRUMENT]->(i:Instrument) | split(i.iri, '/instrument/')[1]]) AS instrument,
-       [(c)-[:CATEGORY]->(k:Concept) | split(k.iri, '/category/')[1]] AS categories
-ORDER BY city, document, clause
+       [(c)-[:CATEGORY]->(k:Concept) | split(k.iri, '/category/')[1]] AS categories,
+       size(found) AS total
+ORDER BY c.sortKey

@@ -30,3 +30,14 @@ def built_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("store") / "store"
     build(CORPUS, store, ROOT)
     return store
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the figures tests recorded (record_property("figure", ...)): facts matched per document."""
+    lines = [value for reports in terminalreporter.stats.values() for report in reports
+             for name, value in getattr(report, "user_properties", ()) if name == "figure"
+             and getattr(report, "when", "call") == "call"]
+    if lines:
+        terminalreporter.write_sep("-", "facts matched")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -262,6 +262,53 @@ def test_upload_adds_a_new_city_to_every_view(app, store, tmp_path, monkeypatch)
     assert "按独立站建设及推广费用的４０％给予补助" in text_of(doc)
 
 
+def test_upload_shows_the_review_and_its_warnings_before_adding(app, store, tmp_path, monkeypatch):
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    monkeypatch.setenv("POLICYKG_STORE", str(copy))
+    before = (copy / "documents.json").read_bytes()
+    at = app("upload")
+    src = ROOT / "tests" / "origin" / "zhengzhou-news.txt"  # a news story: 记者从郑州市商务局获悉
+    at.file_uploader[0].upload(src.name, src.read_bytes(), "text/plain").run()
+    assert not at.exception and not at.error
+    warnings = " ".join(w.value for w in at.warning)
+    assert "没有编号结构" in warnings  # no 一、 or 第一条: one clause per paragraph
+    assert "未找到有效期" in warnings and "未找到资金分担规则" in warnings
+    assert "未能识别城市" not in warnings
+    page = text_of(at)
+    assert "地点：河南省 郑州（city）" in page and "结构：无编号" in page
+    found, clauses = at.dataframe[0].value, at.dataframe[1].value  # how the place was found; the clauses
+    used = found[found["used"]]
+    assert list(used["rule"]) == ["bureau"] and list(used["text"]) == ["郑州市商务局"]
+    # 经认定后给予最高500万元的一次性奖励; 每家企业每年最高100万元
+    assert any("cap 5000000" in a for a in clauses["amounts"]) and any("cap 1000000" in a for a in clauses["amounts"])
+    assert at.button(key="upload_add")  # the review comes before the button; nothing is added yet
+    assert (copy / "documents.json").read_bytes() == before
+
+    at = app("upload")
+    nowhere = "……对跨境电商企业建设独立站的，按实际投入的30%给予补助，单个企业最高不超过20万元。".encode()
+    at.file_uploader[0].upload("excerpt.txt", nowhere, "text/plain").run()
+    assert any("未能识别城市" in w.value for w in at.warning)
+    assert "未知" in text_of(at)
+
+
+def test_every_view_renders_documents_without_a_city_and_a_provincial_one(app, tmp_path, monkeypatch):
+    from policykg.build import build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "tests" / "origin", corpus)  # 浙政办发: a provincial document
+    (corpus / "excerpt-no-place.meta.yaml").unlink()  # so that its city is unknown
+    build(corpus, tmp_path / "store", ROOT)
+    monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "store"))
+    from webapp.views import VIEWS
+
+    for view in VIEWS:
+        at = app(view)
+        assert not at.error, (view, [e.value for e in at.error])
+    page = text_of(app("overview"))
+    assert "未知" in page and "浙江省" in page
+
+
 def test_neo4j_configured_but_down_shows_a_notice(app, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -319,6 +366,22 @@ def test_console_named_query_with_parameters(app):
     assert not at.error, [e.value for e in at.error]
     df = at.dataframe[0].value
     assert sorted(df["city"]) == sorted(CITIES)
+
+
+def test_console_pages_through_a_named_query(app):
+    at = app("console")
+    at.selectbox(key="console_example").select("coverage-matrix").run()
+    assert at.selectbox(key="console_p_coverage-matrix_city").value == ""  # optional: left out, every city
+    at.number_input(key="console_p_coverage-matrix_limit").set_value(50).run()
+    at.button(key="console_run").click().run()
+    assert not at.error, [e.value for e in at.error]
+    first = at.dataframe[0].value
+    # 5 cities x 29 categories of ontology/categories.ttl = 145 cells, 50 a page
+    assert len(first) == 50 and any("rows 1-50 of 145" in c.value for c in at.caption)
+    at.button(key="console_next_page").click().run()
+    second = at.dataframe[0].value
+    assert len(second) == 50 and any("rows 51-100 of 145" in c.value for c in at.caption)
+    assert list(second["city"])[0] >= list(first["city"])[-1]  # the next rows, in order
 
 
 def test_console_cypher_on_neo4j_read_only(app, monkeypatch):

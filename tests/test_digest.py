@@ -50,3 +50,65 @@ def test_a_hand_read_cap_and_threshold(built_store):
                                        f"<{PKG}document>/<{PKG}city>/<http://www.w3.org/2000/01/rdf-schema#label> '温州'@zh }}")
     caps = {item for (text,) in rows for item in text.split("|")}
     assert "200000 CNY per website" in caps, caps
+
+
+# --- the materialised values (graph/digest.py, materialised_triples) ------------------------------
+
+def rows_of(store, text: str) -> list[dict]:
+    columns, rows = query(store, text)
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def test_coverage_cells_say_what_the_structure_aggregates(built_store):
+    structured = {(r["city"], r["category"]): (r["incentives"], r["highest_cap"])
+                  for r in rows_of(built_store, (HERE / "coverage-from-structure.rq").read_text(encoding="utf-8"))}
+    cells = {(r["city"], r["slug"]): (r["n"], r["cap"]) for r in rows_of(built_store, f"""
+        SELECT ?city ?slug ?n ?cap WHERE {{
+          ?cell a <{PKG}CoverageCell> ; <{PKG}cityName> ?city ; <{PKG}cellCategory> ?concept ;
+                <{PKG}incentiveCount> ?n .
+          OPTIONAL {{ ?cell <{PKG}highestCap> ?cap }}
+          BIND (STRAFTER(STR(?concept), "/category/") AS ?slug) }}""")}
+    assert len(cells) == len(structured) == 5 * 29  # every city x every concept of categories.ttl
+    assert cells == structured
+    # 杭州 公共海外仓: 不超过 75 万元 is the highest cap; 温州 has none
+    assert cells[("杭州", "public-overseas-warehouse")] == (2, 750000)
+    assert cells[("温州", "public-overseas-warehouse")] == (0, None)
+
+
+def test_each_incentive_carries_its_categories_with_the_broader_ones_its_city_and_dates(built_store):
+    by_path = {(r["c"], r["concept"]) for r in rows_of(built_store, f"""
+        SELECT DISTINCT ?c ?concept WHERE {{ ?c a <{PKG}Incentive> ; <{PKG}category> ?direct .
+          ?direct <http://www.w3.org/2004/02/skos/core#broader>* ?concept }}""")}
+    stored = {(r["c"], r["concept"]) for r in rows_of(built_store, f"SELECT ?c ?concept WHERE {{ ?c <{PKG}inCategory> ?concept }}")}
+    assert stored == by_path and len(stored) > 100  # 137 in the corpus
+    mismatched = rows_of(built_store, f"""
+        PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?c WHERE {{ ?c a <{PKG}Incentive> ; <{PKG}document> ?doc .
+          ?doc <{PKG}city>/<http://www.w3.org/2000/01/rdf-schema#label> ?city .
+          OPTIONAL {{ ?doc eli:first_date_entry_in_force ?from }} OPTIONAL {{ ?doc eli:date_no_longer_in_force ?to }}
+          OPTIONAL {{ ?c <{PKG}cityName> ?name }} OPTIONAL {{ ?c <{PKG}validFrom> ?validFrom }}
+          OPTIONAL {{ ?c <{PKG}validTo> ?validTo }}
+          FILTER (!BOUND(?name) || ?name != STR(?city) || COALESCE(?from != ?validFrom, BOUND(?from) || BOUND(?validFrom))
+                  || COALESCE(?to != ?validTo, BOUND(?to) || BOUND(?validTo))) }}""")
+    assert mismatched == []
+
+
+def test_sort_keys_rank_clauses_by_city_document_and_id(built_store):
+    rows = rows_of(built_store, f"""
+        PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?key ?city ?number ?id WHERE {{ ?c <{PKG}sortKey> ?key ; <http://purl.org/dc/terms/identifier> ?id ;
+          <{PKG}document> ?doc . ?doc <{PKG}city>/<http://www.w3.org/2000/01/rdf-schema#label> ?city .
+          OPTIONAL {{ ?doc eli:id_local ?number }} }}""")
+    assert len(rows) == 225  # every clause of the corpus
+    by_key = [(r["city"], r["number"], r["id"]) for r in sorted(rows, key=lambda r: r["key"])]
+    assert by_key == sorted(by_key) and sorted(r["key"] for r in rows) == list(range(225))
+
+
+def test_cited_documents_carry_every_title_they_are_cited_by(built_store):
+    titles = {r["ref"]: normalise_value(r["titles"], "list") for r in rows_of(built_store, """
+        PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?ref (GROUP_CONCAT(DISTINCT STR(?title); separator="|") AS ?titles)
+        WHERE { ?x eli:cites ?ref . ?ref eli:title ?title } GROUP BY ?ref""")}
+    stored = {r["ref"]: normalise_value(r["list"], "list") for r in rows_of(built_store, f"""
+        SELECT ?ref ?list WHERE {{ ?ref <{PKG}titleList> ?list }}""")}
+    assert stored == titles and len(stored) >= 5

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.guard import check_cypher_readonly, check_sparql_readonly
+from graph.guard import check_cypher_readonly, readonly_sparql
 from policykg.errors import PolicyKGError
 
 # --- SPARQL ------------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ SPARQL_REFUSED = [
 @pytest.mark.parametrize(("query", "keyword"), SPARQL_REFUSED)
 def test_sparql_updates_are_refused(query, keyword):
     with pytest.raises(PolicyKGError) as caught:
-        check_sparql_readonly(query)
+        readonly_sparql(query)
     message = str(caught.value)
     assert message.startswith(f"SPARQL updates are not allowed here: {keyword}")
     assert "\n" not in message
@@ -64,12 +64,12 @@ SPARQL_ALLOWED = [
 
 @pytest.mark.parametrize("query", SPARQL_ALLOWED)
 def test_sparql_queries_are_allowed(query):
-    assert check_sparql_readonly(query) is None
+    assert readonly_sparql(query) == query
 
 
 def test_sparql_syntax_error_gives_line_and_column():
     with pytest.raises(PolicyKGError) as caught:
-        check_sparql_readonly("SELECT ?s WHERE {\n  ?s ?p ?o\n  FILTER(?o = )\n}")
+        readonly_sparql("SELECT ?s WHERE {\n  ?s ?p ?o\n  FILTER(?o = )\n}")
     message = str(caught.value)
     assert message.startswith("SPARQL syntax error at line ")
     assert ", column " in message
@@ -78,32 +78,70 @@ def test_sparql_syntax_error_gives_line_and_column():
 
 def test_sparql_typo_is_a_syntax_error_at_its_position():
     with pytest.raises(PolicyKGError, match=r"SPARQL syntax error at line 2, column 1:"):
-        check_sparql_readonly("PREFIX ex: <http://ex/>\nSELEC * WHERE { ?s ?p ?o }")
+        readonly_sparql("PREFIX ex: <http://ex/>\nSELEC * WHERE { ?s ?p ?o }")
 
 
 def test_sparql_query_followed_by_update_is_refused():
     with pytest.raises(PolicyKGError, match="SPARQL syntax error"):
-        check_sparql_readonly("SELECT * WHERE { ?s ?p ?o } ; DROP ALL")
+        readonly_sparql("SELECT * WHERE { ?s ?p ?o } ; DROP ALL")
 
 
 @pytest.mark.parametrize("query", ["", "   # nothing but a comment", "PREFIX ex: <http://ex/>"])
 def test_sparql_empty_query_is_refused(query):
     with pytest.raises(PolicyKGError, match="SPARQL query is empty"):
-        check_sparql_readonly(query)
+        readonly_sparql(query)
 
 
 def test_sparql_service_is_refused():
     with pytest.raises(PolicyKGError, match="SERVICE"):
-        check_sparql_readonly(
+        readonly_sparql(
             "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?q ?r } } }"
         )
-    assert check_sparql_readonly('SELECT * WHERE { ?s ?p "SERVICE <http://x/>" }') is None
+    assert readonly_sparql('SELECT * WHERE { ?s ?p "SERVICE <http://x/>" }')
 
 
 def test_sparql_deep_nesting_is_one_line_not_a_crash():
     query = "SELECT * WHERE { " + "{ " * 200 + "?s ?p ?o" + " }" * 200 + " }"
     with pytest.raises(PolicyKGError, match="nested too deeply"):
-        check_sparql_readonly(query)
+        readonly_sparql(query)
+
+
+def test_sparql_escapes_are_decoded_before_the_check_and_the_run():
+    # SPARQL 1.1 section 19.2: \u escapes are codepoints anywhere in the text; the guard returns
+    # the decoded text, which is what the engine runs.
+    assert readonly_sparql(r'SELECT * WHERE { ?s ?p "\u72EC\u7ACB\u7AD9" }') == 'SELECT * WHERE { ?s ?p "独立站" }'
+    with pytest.raises(PolicyKGError, match="SERVICE"):
+        readonly_sparql(r"SELECT * WHERE { \u0053ERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    (r'SELECT * WHERE { BIND("a\u005C" AS ?x) SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } } # " AS ?x) }',
+     r"escape \u005C at line 1, column 25 stands for '\\'"),
+    (r'SELECT * WHERE { ?s ?p "\u0022" }', "stands for '\"'"),
+    (r'SELECT * WHERE { ?s ?p "\U0041" }', r"(\U0041)"),
+    (r'SELECT * WHERE { ?s ?p "\uD800" }', "not a Unicode character"),
+])
+def test_sparql_escapes_that_engines_read_differently_are_refused(query, words):
+    with pytest.raises(PolicyKGError) as caught:
+        readonly_sparql(query)
+    assert words in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_sparql_comment_ended_by_a_carriage_return_hides_nothing():
+    # rdflib ends a comment at \n only; SPARQL (and the engines) at \r too: \r becomes \n first.
+    with pytest.raises(PolicyKGError, match="SERVICE"):
+        readonly_sparql("SELECT * WHERE { ?s ?p ?o # x\rSERVICE <http://127.0.0.1:1/> { ?a ?b ?c }\n}")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <http://127.0.0.1:1/g> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <http://127.0.0.1:1/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "ASK FROM <http://127.0.0.1:1/g> { ?s ?p ?o }",
+])
+def test_sparql_from_is_refused(query):
+    with pytest.raises(PolicyKGError, match="FROM and FROM NAMED are not allowed"):
+        readonly_sparql(query)
 
 
 # --- Cypher ------------------------------------------------------------------------------------
@@ -134,6 +172,7 @@ CYPHER_REFUSED = [
     ("CALL db.clearQueryCaches()", "CALL db.clearQueryCaches"),
     ("CALL dbms.security.createUser('eve', 'pw', false)", "CALL dbms.security.createUser"),
     ("CALL dbms.killQuery('query-1')", "CALL dbms.killQuery"),
+    ("CALL dbms.components() YIELD name", "CALL dbms.components"),  # no dbms.* at all: it lists the server
     ("CALL gds.pageRank.write('g', {writeProperty: 'rank'})", "CALL gds.pageRank.write"),
     ("CREATE INDEX clause_amount FOR (n:Clause) ON (n.amount)", "CREATE"),
     ("CREATE CONSTRAINT FOR (p:Policy) REQUIRE p.id IS UNIQUE", "CREATE"),
@@ -202,7 +241,7 @@ CYPHER_ALLOWED = [
     "CALL db.relationshipTypes",
     "CALL db.propertyKeys()",
     "CALL db.schema.visualization()",
-    "CALL dbms.components() YIELD name, versions",
+    "CALL db.ping() YIELD success",
     "CALL db.index.fulltext.queryNodes('clauseText', '补助') YIELD node RETURN node",
     "CALL { MATCH (n:Policy) RETURN n } RETURN n.title",
     "MATCH (p:Policy) CALL (p) { MATCH (p)-[:HAS]->(c) RETURN count(c) AS k } RETURN p, k",

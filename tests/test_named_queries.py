@@ -128,7 +128,11 @@ def test_parameters_are_checked_before_anything_runs():
         nq.bind_params(q, {"date": "2024-13-01"})
     q = nq.load_query("top-caps")
     with pytest.raises(PolicyKGError, match="not a whole number"):
-        nq.bind_params(q, {"category": "exhibition", "n": "3; DROP"})
+        nq.bind_params(q, {"category": "exhibition", "limit": "3; DROP"})
+    with pytest.raises(PolicyKGError, match="not a whole number"):
+        nq.bind_params(q, {"category": "exhibition", "offset": "-1"})
+    with pytest.raises(PolicyKGError, match="more than 10000 rows a page"):
+        nq.bind_params(q, {"category": "exhibition", "limit": "10001"})
     q = nq.load_query("similar-incentives")
     with pytest.raises(PolicyKGError, match="not a clause id"):
         nq.bind_params(q, {"clause": "a> } DELETE {"})
@@ -141,7 +145,9 @@ def test_sparql_parameters_are_rdf_terms_bound_with_values():
     assert "$city" not in text
     q = nq.load_query("in-force-on")
     text = nq.sparql_with_values(q.sparql, nq.bind_params(q, {"date": "2024-06-01"}))
-    assert '(UNDEF "2024-06-01"^^<http://www.w3.org/2001/XMLSchema#date>)' in text
+    assert '(UNDEF UNDEF "2024-06-01"^^<http://www.w3.org/2001/XMLSchema#date>)' in text
+    assert text.count("VALUES (?_param_category ?_param_city ?_param_date)") == text.count("WHERE {") == 3
+    assert "LIMIT 100 OFFSET 0" in text  # limit and offset: checked whole numbers, written as digits
 
 
 def test_hostile_text_parameters_match_nothing(built_store):
@@ -160,12 +166,14 @@ def test_normalisation_makes_both_backends_look_alike():
                       [("b", True)])
     sparql_rows = [("x", Decimal("2E+5"), "b|a|b", "3|50", "2024-01-01", True, 2),
                    ("y", Decimal("0.03"), "", "", None, None, None)]
-    neo4j_rows = [("y", "0.03", [], [], None, None, None),
-                  ("x", "200000", ["a", "b"], ["50", "3"], __import__("datetime").date(2024, 1, 1), True, 2)]
+    neo4j_rows = [("x", "200000", ["a", "b"], ["50", "3"], __import__("datetime").date(2024, 1, 1), True, 2),
+                  ("y", "0.03", [], [], None, None, None)]
     a = nq.normalise_rows(q, q.column_names, sparql_rows, "rdf")
     b = nq.normalise_rows(q, q.column_names, neo4j_rows, "neo4j")
     assert a == b
     assert a[0] == ("x", Decimal("200000"), ("a", "b"), (Decimal("3"), Decimal("50")), "2024-01-01", True, 2)
+    # the rows keep the query's order (its ORDER BY on stored sort keys): the runner never sorts again
+    assert [r[0] for r in nq.normalise_rows(q, q.column_names, sparql_rows[::-1], "rdf")] == ["y", "x"]
     with pytest.raises(PolicyKGError, match="exact decimal"):
         nq.normalise_value(0.1, "decimal")
     with pytest.raises(PolicyKGError, match="returned columns"):
@@ -193,7 +201,8 @@ def test_compare_category_independent_site_matches_the_corpus(built_store):
     assert {"shared: city 50%, local 50%", "shared: city 20%, local 80%"} <= set(yc["funding"])  # 5:5, 2:8
     assert (yc["valid_from"], yc["valid_to"]) == ("2024-04-10", "2025-12-31")
     # 杭州 一、（一）: 给予不超过 200 万元的一次性资金扶持; 市区财政各承担 50% 或 25%、75%
-    assert (hz["instrument"], hz["caps"], hz["one_time"]) == ("ceiling", ("2000000 CNY",), True)  # only an upper bound (issue 13)
+    # 给予不超过200万元的一次性资金扶持: only a ceiling, no rule for the amount (issue 13)
+    assert (hz["instrument"], hz["caps"], hz["one_time"]) == ("ceiling", ("2000000 CNY",), True)
     assert set(hz["funding"]) == {"shared: city 50%, local 50%", "shared: city 25%, local 75%"}
     assert (hz["valid_from"], hz["valid_to"]) == ("2023-02-18", "2026-02-18")
     # 台州 附件一、（三）: 按照企业投资额的 20% 给予一次性资金扶持，最高不超过 100 万元; 2025年1月1日起施行, 有效期为3年
@@ -244,13 +253,14 @@ def test_in_force_on_follows_the_validity_clauses(built_store, day, cities):
 
 
 def test_top_caps_and_coverage_rank_money_exactly(built_store):
-    # 温州 三、14: 所有企业年度累计补助最高不超过 300万元 is a pool for all enterprises, never a cap (issue 13);
-    # the highest exhibition cap is 温州 二、10: 参加境外展会补助最高不超过 3万元
-    columns, rows = nq.run_named("top-caps", {"category": "exhibition", "n": "2"}, "rdf", built_store)
+    # 温州 三、14's 所有企业年度累计补助最高不超过 300万元 is a pool for all enterprises, not a cap one
+    # firm meets; the highest exhibition cap is 温州 二、10: 参加境外展会补助最高不超过 3万元 (运城 and
+    # 台州 cap at 2万元)
+    columns, rows = nq.run_named("top-caps", {"category": "exhibition", "limit": "2"}, "rdf", built_store)
     top = rows_as_dicts(columns, rows)
     assert len(top) == 2 and top[0]["cap"] == Decimal(30000) and top[0]["city"] == "温州"
     assert top[0]["cap"] >= top[1]["cap"]
-    columns, rows = nq.run_named("coverage-matrix", {}, "rdf", built_store)
+    columns, rows = nq.run_named("coverage-matrix", {"limit": "1000"}, "rdf", built_store)
     cells = {(r["city"], r["category"]): r for r in rows_as_dicts(columns, rows)}
     assert {c for c, _ in cells} == CITIES
     # 独立站 in every city; 公共海外仓: 杭州 不超过 75 万元 (the highest), 丽水, 运城; none in 温州 and 台州
@@ -287,7 +297,7 @@ def test_cli_lists_and_runs_named_queries(built_store):
     assert {r["city"] for r in data} == CITIES
     wz = next(r for r in data if r["city"] == "温州")
     assert wz["rates"] == [50] and wz["caps"] == ["200000 CNY per website"]
-    out = cli("named", "top-caps", "--store", str(built_store), "--param", "category=exhibition", "--param", "n=1",
+    out = cli("named", "top-caps", "--store", str(built_store), "--param", "category=exhibition", "--param", "limit=1",
               "--format", "csv")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

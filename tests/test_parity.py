@@ -18,19 +18,28 @@ from policykg.errors import PolicyKGError
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Parameters for each query: together they use every parameter of every query.
+# Parameters for each query: together they use every parameter of every query. ALL: one page
+# holding every row (the corpus has fewer than 1,000 of each), so that whole answers are compared.
+ALL = {"limit": "1000"}
 CASES = {
-    "compare-category": [{"category": "independent-site"}, {"category": "public-overseas-warehouse"},
-                         {"category": "overseas-warehouse"}, {"category": "exhibition"}, {"category": "talent"},
-                         {"category": "service-provider"}, {"category": "import"}],
-    "coverage-matrix": [{}],
-    "top-caps": [{"category": "exhibition"}, {"category": "overseas-warehouse", "n": "3"},
-                 {"category": "logistics", "n": "100"}],
-    "in-force-on": [{"date": "2022-10-01"}, {"date": "2024-06-01"}, {"date": "2025-06-01", "category": "talent"}],
-    "cross-references": [{}],
-    "funding-rules": [{}, {"city": "杭州"}, {"city": "运城市"}],
-    "similar-incentives": [{"clause": "wenzhou-2022-60/1.2/c1"}, {"clause": "hangzhou-2023-9/2.3/c1"},
-                           {"clause": "yuncheng-2024-10/3.1/c1"}],
+    "compare-category": [{"category": "independent-site"}, {"category": "public-overseas-warehouse", **ALL},
+                         {"category": "overseas-warehouse", **ALL}, {"category": "exhibition", **ALL},
+                         {"category": "talent", **ALL}, {"category": "service-provider", **ALL},
+                         {"category": "import", **ALL}, {"category": "exhibition", "city": "温州", **ALL},
+                         {"category": "exhibition", "limit": "2", "offset": "3"}],
+    "coverage-matrix": [ALL, {}, {"city": "杭州", **ALL}, {"category": "overseas-warehouse", **ALL},
+                        {"limit": "7", "offset": "140"}],
+    "top-caps": [{"category": "exhibition"}, {"category": "overseas-warehouse", "limit": "3"},
+                 {"category": "logistics", "limit": "100"}, {"category": "exhibition", "city": "运城", **ALL},
+                 {"category": "exhibition", "limit": "2", "offset": "2"}],
+    "in-force-on": [{"date": "2022-10-01", **ALL}, {"date": "2024-06-01", **ALL},
+                    {"date": "2025-06-01", "category": "talent", **ALL}, {"date": "2024-06-01", "city": "杭州", **ALL},
+                    {"date": "2024-06-01", "limit": "5", "offset": "20"}],
+    "cross-references": [ALL, {"limit": "4", "offset": "4"}],
+    "funding-rules": [ALL, {"city": "杭州"}, {"city": "运城市"}, {"limit": "3", "offset": "9"}],
+    "similar-incentives": [{"clause": "hangzhou-2023-9/2.3/c1"}, {"clause": "wenzhou-2022-60/1.2/c1"},
+                           {"clause": "yuncheng-2024-10/3.1/c1", "city": "杭州"},
+                           {"clause": "wenzhou-2022-60/1.2/c1", "limit": "1", "offset": "1"}],
 }
 
 
@@ -62,11 +71,33 @@ def test_every_query_is_a_pair_with_parity_cases():
 @pytest.mark.parametrize("name, params", [(n, p) for n, cases in CASES.items() for p in cases],
                          ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()) or "-")
 def test_same_rows_on_both_backends(built_store, neo4j_loaded, name, params):
-    columns_rdf, rdf = nq.run_named(name, params, "rdf", built_store)
-    columns_neo4j, neo4j = nq.run_named(name, params, "neo4j", built_store, neo4j_loaded)
-    assert columns_rdf == columns_neo4j
-    assert rdf, f"{name} {params} returns no rows: a vacuous parity case"
-    assert neo4j == rdf
+    rdf = nq.run_page(name, params, "rdf", built_store)
+    neo4j = nq.run_page(name, params, "neo4j", built_store, neo4j_loaded)
+    assert rdf.columns == neo4j.columns
+    assert rdf.rows, f"{name} {params} returns no rows: a vacuous parity case"
+    assert neo4j.rows == rdf.rows  # the same rows in the same order
+    assert neo4j.total == rdf.total >= len(rdf.rows)
+
+
+@pytest.mark.parametrize("name, params", [(n, cases[0]) for n, cases in CASES.items()], ids=list(CASES))
+def test_pages_put_together_are_the_whole_answer_on_both_backends(built_store, neo4j_loaded, name, params):
+    """Paging through a query 2 rows at a time gives every row once, in the order of the whole answer,
+    and the same total on every page; past the end, no rows and still the total."""
+    whole = {key: value for key, value in params.items() if key not in ("limit", "offset")}
+    for backend, settings in (("rdf", None), ("neo4j", neo4j_loaded)):
+        everything = nq.run_page(name, {**whole, **ALL}, backend, built_store, settings)
+        assert everything.total == len(everything.rows) > 2, f"{name}: too few rows to page"
+        pages, offset = [], 0
+        while offset < everything.total:
+            page = nq.run_page(name, {**whole, "limit": "2", "offset": str(offset)}, backend, built_store, settings)
+            assert page.total == everything.total and 1 <= len(page.rows) <= 2
+            pages += page.rows
+            offset += 2
+        assert pages == everything.rows, f"{name} on {backend}: the pages differ from the whole answer"
+        past = nq.run_page(name, {**whole, "limit": "3", "offset": str(offset + 5)}, backend, built_store, settings)
+        assert (past.rows, past.total) == ([], everything.total)
+        nothing = nq.run_page(name, {**whole, "limit": "0"}, backend, built_store, settings)
+        assert (nothing.rows, nothing.total) == ([], everything.total)
 
 
 def test_number_of_queries_with_parity(built_store, neo4j_loaded):

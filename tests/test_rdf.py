@@ -411,7 +411,7 @@ def test_built_graph_conforms_to_the_shapes(built):
     assert conforms, "\n".join(messages)
 
 
-def test_build_and_validate_of_a_15k_triple_graph_is_fast():
+def test_a_15k_triple_graph_of_twenty_copies_conforms():
     docs = []
     for n in range(20):
         for doc in documents():
@@ -424,14 +424,10 @@ def test_build_and_validate_of_a_15k_triple_graph_is_fast():
             for clause in doc.clauses:
                 clause.funding = [f"{doc.id}/{f}" for f in clause.funding]
             docs.append(doc)
-    started = time.perf_counter()
-    g = documents_to_graph(docs)
+    g = documents_to_graph(docs)  # its speed is measured by `make bench`, not here
     conforms, messages = validate(g)
-    elapsed = time.perf_counter() - started
     assert conforms, "\n".join(messages[:10])
     assert len(g) > 14_000
-    assert elapsed < 5, f"build+validate of {len(g)} triples took {elapsed:.2f} s"
-    print(f"build+validate of {len(g)} triples: {elapsed:.2f} s")
 
 
 def test_a_wrong_instrument_slug_fails_validation_with_a_readable_message():

@@ -1,38 +1,36 @@
-"""Documents the code has never seen (tests/unseen/, written in the corpus's style with other
-cities, numbers and numbering schemes) ingest with no code change, with the right numbers."""
+"""Documents the code has never seen (tests/unseen/: other cities' policies written by hand in the
+forms real texts arrive in: portal pages, PDF-to-text single lines, WeChat reposts, news stories,
+traditional characters, excerpts, other encodings) ingest with no code change: the right city and
+at least 90% of their hand-read facts (`min_share` in a spec raises the bar; the corpus-style
+documents require all of theirs). Each document's figure is listed at the end of the run (see
+`pytest_terminal_summary` in conftest.py), and by `python -m tests.factcheck tests/unseen/*.yaml`."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import yaml
 
-from ingest.pipeline import ingest_file
-from policykg.records import clause_record, document_record
-from tests.test_ingest_facts import find_clause, same
+from tests.factcheck import ROOT, load_spec, score_file
 
 HERE = Path(__file__).parent / "unseen"
 SPECS = sorted(HERE.glob("*.yaml"))
-ROOT = Path(__file__).resolve().parent.parent
+MIN_SHARE = 0.9
 
 
 def test_specs_found():
-    assert len(SPECS) >= 2
+    assert len(SPECS) >= 10, f"expected the hand-written documents' facts in {HERE}, found {len(SPECS)}"
+    for path in SPECS:
+        assert (ROOT / load_spec(path)["file"]).is_file(), path.name
 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[p.stem for p in SPECS])
-def test_unseen_document(spec_path):
-    spec = yaml.safe_load(spec_path.read_text("utf-8"))
-    doc = ingest_file(ROOT / spec["file"], ROOT)[0]
-    rec = document_record(doc)
-    for key, expected in spec["document"].items():
-        assert rec[key] == expected, f"{key}: expected {expected!r}, got {rec[key]!r}"
-    for fact in spec["facts"]:
-        crec = clause_record(doc, find_clause(doc, fact))
-        for key, expected in fact.items():
-            if key in ("about", "article", "contains"):
-                continue
-            if key == "categories":
-                assert set(expected) <= set(crec[key]), (fact["about"], crec[key])
-            else:
-                assert same(expected, crec[key]), f"{fact['about']}: {key} expected {expected!r}, got {crec[key]!r}"
+def test_unseen_document(spec_path, record_property):
+    spec = load_spec(spec_path)
+    result = score_file(ROOT / spec["file"], spec)
+    record_property("figure", result.line())
+    misses = "\n  ".join(result.misses)
+    if result.refused:
+        pytest.fail(f"{result.name} refused: {result.refused}", pytrace=False)
+    assert result.city_ok, f"{result.name}: city expected {spec['document']['city']!r}, got {result.city!r}"
+    assert result.share >= spec.get("min_share", MIN_SHARE), \
+        f"{result.name}: {result.matched}/{result.total} facts ({result.share:.0%}); missed:\n  {misses}"

@@ -1,7 +1,9 @@
 """What the views show, computed from the clause models of a store: the comparison of one category
-across every city, the city × category matrix, document status on a date, and each clause's
-figures located in its source sentence. Plain Python (no Streamlit), so tests and the benchmark
-can call it directly; app.py caches it.
+across every city (a page at a time, in the order of the named query compare-category), the city ×
+category matrix, document status on a date, and each clause's figures located in its source
+sentence. Plain Python (no Streamlit), so tests and the benchmark can call it directly; app.py
+caches it. tests/test_read_path.py checks that these answers are the named queries' (compare-category,
+coverage-matrix, in-force-on) on the corpus and on 500 generated documents.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ingest.model import Amount, Clause, Document, Validity
 from policykg import config
 
 CAP_ROLES = ("cap", "award")  # the figures that say how much one beneficiary can get at most
+PAGE_SIZE = 100  # cards of the compare view per page: the named queries' page
 
 
 def stamp(store: Path) -> str:
@@ -37,21 +40,26 @@ class Corpus:
     by_id: dict[str, Document] = field(default_factory=dict)
     cities: list[str] = field(default_factory=list)
     by_category: dict[str, list[tuple[Document, Clause]]] = field(default_factory=dict)
+    by_city: dict[str, list[Document]] = field(default_factory=dict)
     _texts: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        from graph.digest import sort_text
         from ingest.categories import with_broader
 
         self.by_id = {d.id: d for d in self.docs}
         for d in self.docs:
-            if d.city not in self.cities:
+            if d.city not in self.by_city:
                 self.cities.append(d.city)
+            self.by_city.setdefault(d.city, []).append(d)
             for c in d.clauses:
                 for slug in with_broader(c.categories):
                     self.by_category.setdefault(slug, []).append((d, c))
+        for pairs in self.by_category.values():  # the order of the named queries (pkg:sortKey)
+            pairs.sort(key=lambda p: (sort_text(p[0].city), sort_text(p[0].number), p[1].id))
 
     def docs_of(self, city: str) -> list[Document]:
-        return [d for d in self.docs if d.city == city]
+        return self.by_city.get(city, [])
 
     def source_path(self, doc: Document) -> Path:
         """Where the text behind a document's offsets is: the file, or the store's extracted text."""
@@ -218,6 +226,30 @@ def comparison(corpus: Corpus, category: str, on: date, kinds: tuple[str, ...] =
                  "status": status(d.validity, on)} for d in corpus.docs_of(city)]
         out.append({"city": city, "docs": docs, "items": found[city]})
     return out
+
+
+def comparison_page(corpus: Corpus, category: str, on: date, kinds: tuple[str, ...] = ("incentive",),
+                    offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[dict], int, int]:
+    """One page of `comparison`: `limit` clauses from `offset` in the order of compare-category
+    (city, document number, clause id), grouped by city; how many clauses there are in all; and in
+    how many cities. The cities with none come after the last page's (on the only page when there
+    are none at all)."""
+    found = [(doc, c) for doc, c in corpus.by_category.get(category, []) if c.kind in kinds]
+    page = found[offset:offset + limit]
+    blocks: dict[str, list[dict]] = {}
+    for doc, c in page:
+        blocks.setdefault(doc.city, []).append(item(corpus, doc, c, on))
+    cities = list(blocks)
+    having = {doc.city for doc, _ in found}
+    if offset + limit >= len(found):
+        cities += [city for city in corpus.cities if city not in having]
+    out = []
+    for city in cities:
+        docs = [{"id": d.id, "number": d.number or d.id, "title": d.title,
+                 "valid_from": d.validity.effective or d.validity.issued, "valid_to": d.validity.expiry,
+                 "status": status(d.validity, on)} for d in corpus.docs_of(city)]
+        out.append({"city": city, "docs": docs, "items": blocks.get(city, [])})
+    return out, len(found), len(having)
 
 
 def category_counts(corpus: Corpus) -> dict[str, int]:

@@ -6,6 +6,8 @@ funding kinds) is translated here too, so every view says the same thing the sam
 """
 from __future__ import annotations
 
+from ingest import lexicon
+from ingest.model import UNKNOWN_CITY
 from pypinyin import lazy_pinyin
 
 LANGS = ("zh", "en")
@@ -113,6 +115,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope.store": ("店铺", "store"),
     "compare.source": ("原文", "Source"),
     "compare.open": ("在文件中查看", "see it in the document"),
+    "compare.page": ("第 {a}–{b} 条，共 {n} 条", "cards {a}-{b} of {n}"),
+    "compare.pages": ("翻页", "Page"),
+    "console.next": ("下一页", "Next page"),
     "compare.cities": ("{n} 个城市中有 {k} 个在此类别有扶持条款。", "{k} of {n} cities have an incentive in this category."),
     "field.article": ("条款", "Article"),
     "field.instrument": ("方式", "Instrument"),
@@ -341,10 +346,34 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload.preview": ("解析结果", "What was read"),
     "upload.add": ("加入数据库", "Add it to the store"),
     "upload.added": ("已加入：{city}（{number}），{clauses} 条条款。", "Added: {city} ({number}), {clauses} clauses."),
-    "upload.replaces": ("将替换数据库中同名文件 {id}。", "This replaces the document {id} already in the store."),
+    "upload.replaces": ("将替换数据库中同一城市的同一文件：{docs}。", "This replaces the same document of the same city already in the store: {docs}."),
+    "upload.replaces_other": ("这份{city}文件（{number}）将替换另一城市的文件：{docs}。请核对文号；确需替换请勾选下方确认。",
+                              "This {city} document ({number}) would replace another city's document: {docs}. "
+                              "Check its 文号; tick the box below only if it should replace it."),
+    "upload.confirm_replace": ("确认替换 {docs}", "Yes, replace {docs}"),
+    "upload.reading": ("正在解析文件", "Reading the file"),
+    "upload.adding": ("正在加入数据库", "Adding it to the store"),
+    "console.running": ("查询运行中", "Query running"),
+    "estimate.running": ("正在估算", "Estimating"),
     "upload.failed": ("无法解析：{error}", "Cannot ingest it: {error}"),
     "upload.see": ("去看看：", "See it in: "),
     "upload.neo4j": ("Neo4j 未同步：{error}", "Neo4j not updated: {error}"),
+    "upload.structure.numbered": ("结构：有编号条目", "Structure: numbered parts"),
+    "upload.structure.unstructured": ("结构：无编号，按段落拆分为条款", "Structure: no numbering, one clause per paragraph"),
+    "upload.place": ("地点：{place}（{level}）", "Place: {place} ({level})"),
+    "upload.found": ("如何找到", "How it was found"),
+    "upload.validity": ("有效期：印发 {issued}，自 {start} 至 {end}", "Validity: issued {issued}, from {start} to {end}"),
+    "upload.funding": ("资金分担规则：{n} 条", "Funding rules: {n}"),
+    "upload.clauses": ("条款及其字段", "Clauses and their fields"),
+    "upload.unparsed": ("未能解析的金额或比例：{n} 处", "Numbers not understood: {n}"),
+    "upload.status": ("状态：{status}", "Status: {status}"),
+    "upload.warn.unstructured": ("文件没有编号结构：每个段落成为一条条款。", "No numbered parts: each paragraph became a clause."),
+    "upload.warn.city": ("未能识别城市：将记为“未知”。可用 sidecar 或 --city 指定。",
+                         "No city found: it will be stored as unknown. Give it in a sidecar or with --city."),
+    "upload.warn.validity": ("未找到有效期（印发、施行或截止日期）。", "No validity found (no date of issue, entry into force or expiry)."),
+    "upload.warn.funding": ("未找到资金分担规则。", "No funding rule found: who pays is not stated."),
+    "upload.warn.numbers": ("{n} 处金额或比例未能解析，见下表。", "{n} money amounts or percentages were not understood (listed below)."),
+    "upload.warn.draft": ("这是征求意见稿，不是生效的政策。", "This is a draft (征求意见稿), not a policy in force."),
     # misc
     "misc.yes": ("是", "yes"),
     "misc.no": ("否", "no"),
@@ -382,16 +411,24 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+LEXICON_FAMILY = {"tunit": "unit"}  # vocab prefixes named differently from their lexicon family
+
+
 def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
     """A clause-model value (instrument, per, metric, ...) in words; unknown values as they are.
 
-    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en")
-    ('每个独立站', 'galaxy')
+    >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en"), vocab("metric", "other", "en")
+    ('每个独立站', 'galaxy', 'other metric')
     """
     if value is None:
         return ""
     key = f"{prefix}.{value}"
-    return t(key, lang) if key in LABELS else value
+    if key in LABELS:
+        return t(key, lang)
+    entry = lexicon.default().terms(LEXICON_FAMILY.get(prefix, prefix)).get(value)
+    if entry is not None and entry.zh and entry.en:  # a term the table lacks: the ontology's labels
+        return entry.zh if (lang or current()) == "zh" else entry.en
+    return value
 
 
 def pinyin(name: str) -> str:
@@ -406,12 +443,18 @@ def pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).capitalize()
 
 
-def city(name: str, lang: str | None = None) -> str:
-    """A city as shown: 温州 in Chinese, 'Wenzhou (温州)' in English, any city or district via pinyin.
+def city(name: str | None, lang: str | None = None) -> str:
+    """A city as shown: 温州 in Chinese, 'Wenzhou (温州)' in English, any city or district via
+    pinyin; a document whose city could not be read (None) is shown as 未知 / 'unknown (未知)'.
 
-    >>> city("温州", "en"), city("温州", "zh"), city("宁波", "en"), city("上城区", "en")
-    ('Wenzhou (温州)', '温州', 'Ningbo (宁波)', 'Shangcheng District (上城区)')
+    >>> city("温州", "en"), city("温州", "zh"), city("上城区", "en"), city(None, "zh"), city(None, "en")
+    ('Wenzhou (温州)', '温州', 'Shangcheng District (上城区)', '未知', 'unknown (未知)')
     """
-    if (lang or current()) == "en" and any("\u4e00" <= ch <= "\u9fff" for ch in name):
-        return f"{pinyin(name)} ({name})"
+    if name is None:
+        name = UNKNOWN_CITY
+    if (lang or current()) == "en":
+        if name == UNKNOWN_CITY:
+            return f"unknown ({name})"
+        if any("\u4e00" <= ch <= "\u9fff" for ch in name):
+            return f"{pinyin(name)} ({name})"
     return name

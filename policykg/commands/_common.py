@@ -45,3 +45,26 @@ def read_query_file(name: str, language: str) -> str:
     if not text.strip():
         raise PolicyKGError(f"the {language} query in {where} is empty")
     return text
+
+
+OVERRIDE_FLAGS = (("--city", "city (深圳 or 深圳市); a district or county (鹿城区) is kept below its city"),
+                  ("--province", "province (广东省), for a provincial document or to tell two places apart"),
+                  ("--number", "document number (文号)"), ("--title", "title"), ("--issuer", "issuing body"),
+                  ("--issued", "date of issue, 2024-01-31"), ("--valid-from", "first day in force, 2024-01-31"),
+                  ("--valid-to", "last day in force, 2026-12-31"),
+                  ("--status", "draft, in-force, repealed or unknown"), ("--source-url", "where it was found"))
+
+
+def add_overrides(p) -> None:
+    """--city --province --number --title --issuer --issued --valid-from --valid-to --status --source-url:
+    what the user knows about a document, over what is read (the keys of a NAME.meta.yaml sidecar)."""
+    for flag, text in OVERRIDE_FLAGS:
+        p.add_argument(flag, default=None, help=f"{text}: overrides what is read and any sidecar")
+
+
+def overrides_of(args):
+    """The ingest.overrides.Overrides the flags give (each value checked, one error line if bad)."""
+    from ingest.overrides import check
+
+    given = {flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_")) for flag, _ in OVERRIDE_FLAGS}
+    return check({k: v for k, v in given.items() if v is not None}, "command line")

@@ -28,7 +28,7 @@ def records(store, city=None, category=None, kind=None) -> list[dict]:
 
     out = []
     for doc in load_documents(store):
-        if city and doc.city != city.removesuffix("市"):
+        if city and doc.city_shown != city.removesuffix("市"):
             continue
         for c in doc.clauses:
             rec = clause_record(doc, c)

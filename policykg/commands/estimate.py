@@ -35,7 +35,7 @@ def run(args) -> int:
             raise PolicyKGError(f"--as-of {args.as_of}: expected a date YYYY-MM-DD, e.g. 2025-06-01") from None
     docs = load_documents(store_of(args))
     if args.city:
-        known = sorted({d.city for d in docs})
+        known = sorted({d.city_shown for d in docs})
         wanted = [c.removesuffix("市") for c in args.city]
         unknown = [c for c in wanted if c not in known]
         if unknown:

@@ -1,7 +1,9 @@
 """`policykg named`: list the named comparative queries of queries/, or run one on either backend.
 
 `policykg named` lists every query with its question (Chinese and English) and parameters;
-`policykg named NAME --param k=v --backend rdf|neo4j --format table|csv|json` runs one. The same
+`policykg named NAME --param k=v --backend rdf|neo4j --format table|csv|json` runs one; a paged
+query prints one page (`--param limit=100 --param offset=0` by default) and says on stderr which
+rows of how many it printed. The same
 options serve `policykg query NAME` (policykg/commands/query.py hands a NAME over to
 `run_named_args`). Rows are normalised (graph.named_queries), so both backends print the same.
 """
@@ -71,16 +73,19 @@ def list_queries() -> int:
 
 def run_named_args(args, name: str) -> int:
     """Run the named query `name` with the options of `add_named_options` and print it."""
-    from graph.named_queries import run_named
+    from graph.named_queries import run_page
 
     settings = None
     if args.backend == "neo4j":
         from graph.neo4j import settings_from
 
         settings = settings_from(args.uri, args.user, args.password, args.database)
-    columns, rows = run_named(name, parse_params(args.param), args.backend, store_of(args), settings,
-                              timeout_s=args.timeout)
-    sys.stdout.write(render(columns, rows, args.format))
+    page = run_page(name, parse_params(args.param), args.backend, store_of(args), settings, timeout_s=args.timeout)
+    sys.stdout.write(render(page.columns, page.rows, args.format))
+    if page.total is not None:  # on stderr, so that the output stays the rows only
+        more = page.rows and page.offset + len(page.rows) < page.total
+        sys.stderr.write(page.summary() + (f" (next page: --param offset={page.offset + len(page.rows)})" if more else "")
+                         + "\n")
     return 0
 
 

@@ -124,13 +124,14 @@ def run_model(args) -> int:
 
 
 def run_cypher(args) -> int:
-    from graph.guard import check_cypher_readonly
+    from graph.guard import check_cypher_plan, check_cypher_readonly
     from graph.neo4j import run_read
     from policykg.commands.query import render
 
     text = read_query_file(args.file, "Cypher")
     check_cypher_readonly(text)
-    columns, rows, truncated = run_read(_settings(args), text, timeout_s=args.timeout, limit=args.limit)
+    columns, rows, truncated = run_read(_settings(args), text, timeout_s=args.timeout, limit=args.limit,
+                                        plan_check=check_cypher_plan)
     sys.stdout.write(render(columns, [tuple(_cell(v) for v in row) for row in rows], args.format))
     if truncated:
         print(f"policykg: showing the first {args.limit} rows; raise --limit to see more", file=sys.stderr)

@@ -30,7 +30,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from graph.guard import check_sparql_readonly
+    from graph.guard import readonly_sparql
     from graph.named_queries import is_named
     from graph.store import query
 
@@ -41,8 +41,7 @@ def run(args) -> int:
     if args.param or args.backend != "rdf":
         raise PolicyKGError(f"--param and --backend apply to named queries (`policykg named` lists them); "
                             f"{args.file} is run as a SPARQL file on the store")
-    text = read_query(args.file)
-    check_sparql_readonly(text)
+    text = readonly_sparql(read_query(args.file))
     store = store_of(args)
     if isinstance(store, str):  # a SPARQL 1.1 endpoint
         from graph.remote import RemoteStore

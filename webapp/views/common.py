@@ -1,8 +1,10 @@
 """Pieces several views share: the category picker, cached comparisons, links between views, the
-status badge, and the page's stylesheet (no external fonts or files)."""
+status badge, the page's stylesheet (no external fonts or files), and `plain` for any text a user
+or a document supplies that goes into an element Streamlit renders as Markdown."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -11,6 +13,40 @@ import streamlit as st
 from webapp import data
 from webapp.i18n import current, t
 from webapp.state import Ctx, _corpus, synced, to_url
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>!#|~$&])")
+
+
+def plain(text: object) -> str:
+    r"""Text that Streamlit's Markdown shows as written: the characters that make links, images,
+    HTML, emphasis, code, tables, strike-through and LaTeX are backslash-escaped, and line breaks
+    are kept. For st.error, st.info, st.warning, st.success, st.caption and labels.
+
+    >>> plain("![x](http://127.0.0.1:8000/b.png) <img src=x>")
+    '\\!\\[x\\](http://127.0.0.1:8000/b.png) \\<img src=x\\>'
+    >>> plain("温政办〔2022〕60号 *粗体* $x$")
+    '温政办〔2022〕60号 \\*粗体\\* \\$x\\$'
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+_LINKS = [(re.compile(r"\\"), r"\\\\"), (re.compile(r"!"), r"\\!"), (re.compile(r"\[(?!\^\w+\])"), r"\\["),
+          (re.compile(r"<"), r"\\<"), (re.compile(r"(?i)\b(https?|ftp|file|mailto):"), r"\1\\:"),
+          (re.compile(r"(?i)\bwww\."), r"www\\."), (re.compile(r"@"), r"\\@")]
+
+
+def inert_markdown(text: str) -> str:
+    r"""Markdown made by the app (headings, tables, emphasis, footnotes [^1]) around text from
+    documents, with everything that could load or link elsewhere made literal: images, links,
+    reference definitions, autolinks, bare URLs and e-mail addresses, HTML.
+
+    >>> inert_markdown("原文 ![x](http://127.0.0.1:9/b.png) [y](http://h/) 上限[^1]")
+    '原文 \\!\\[x](http\\://127.0.0.1:9/b.png) \\[y](http\\://h/) 上限[^1]'
+    """
+    for pattern, repl in _LINKS:
+        text = pattern.sub(repl, text)
+    return text
+
 
 CSS = """
 <style>
@@ -128,6 +164,13 @@ def date_picker(key: str, label: str, param: str = "on") -> date:
         st.session_state[key] = date.today()
     return st.date_input(label, key=key, on_change=to_url, args=(key, param, date.isoformat),
                          min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparison_page(stamp: str, store: str, category: str, on: date, kinds: tuple[str, ...],
+                    offset: int) -> tuple[list[dict], int, int]:
+    """data.comparison_page (one page of cards, the total, the cities with any), cached likewise."""
+    return data.comparison_page(_corpus(stamp, store), category, on, kinds, offset)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

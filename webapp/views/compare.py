@@ -3,7 +3,8 @@ rate, cap and what it is per, thresholds, one-time or yearly, bonuses, funding s
 a chosen date, article), each with its source sentence, numbers highlighted, and a link to that
 clause in the document view; below them the like-for-like measures of webapp.views.payout_chart
 (the most per enterprise per year, and the payout curve on the chosen date). Deep link:
-?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text.
+?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text, a page of
+data.PAGE_SIZE at a time (in the order of the named query compare-category) with a page picker.
 """
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import html
 
 import streamlit as st
 
-from webapp import fmt
+from webapp import data, fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t, vocab
 from webapp.state import Ctx
 from webapp.views import payout_chart
-from webapp.views.common import badge, category_label, category_picker, comparison, date_picker, link
+from webapp.views.common import badge, category_label, category_picker, comparison_page, date_picker, link
 
 KEY = "compare_category"
 
@@ -30,13 +31,19 @@ def render(ctx: Ctx) -> None:
     with right:
         every = st.checkbox(t("compare.all_kinds"), key="compare_all")
     kinds = ("incentive", "measure", "target", "general") if every else ("incentive",)
-    blocks = comparison(ctx.stamp, str(ctx.store), category, on, kinds)
+    page_key = f"compare_page|{category}|{'all' if every else 'incentive'}"
+    offset = st.session_state.get(page_key, 0)
+    blocks, total, with_items = comparison_page(ctx.stamp, str(ctx.store), category, on, kinds, offset)
     st.session_state["current_comparison"] = (category, on, kinds)
 
     label = category_label(category, ctx.lang)
-    with_items = sum(bool(b["items"]) for b in blocks)
     st.subheader(t("compare.heading", category=label))
-    st.caption(t("compare.cities", n=len(blocks), k=with_items))
+    st.caption(t("compare.cities", n=len(ctx.corpus.cities), k=with_items))
+    if total > data.PAGE_SIZE:
+        starts = list(range(0, total, data.PAGE_SIZE))
+        st.selectbox(t("compare.pages"), starts, key=page_key,
+                     format_func=lambda a: f"{a + 1}–{min(a + data.PAGE_SIZE, total)}")
+        st.caption(t("compare.page", a=offset + 1, b=min(offset + data.PAGE_SIZE, total), n=total))
     st.html(cards_html(blocks, ctx.lang))
     payout_chart.render(ctx, category, on)
 

@@ -1,7 +1,10 @@
 """Query console: SPARQL on the embedded store, and Cypher on Neo4j when NEO4J_URI is set and the
 server answers. The named queries of queries/ are offered as examples with their parameters.
-Read-only: graph.guard refuses updates and write clauses with a one-line reason before anything
-runs; every query has a time limit and a row limit.
+Read-only: graph.guard refuses updates, write clauses and anything that reaches another host with a
+one-line reason before anything runs (SPARQL: on the escape-decoded text that is then run; Cypher:
+on the plan Neo4j makes for it, then run in a READ transaction); every query has a time limit and a
+row limit, and runs in a worker process
+that is killed at the limit or when the page is stopped (webapp.worker).
 """
 from __future__ import annotations
 
@@ -10,15 +13,17 @@ import io
 
 import streamlit as st
 
-from policykg import config
 from policykg.errors import PolicyKGError
+from webapp import tasks, worker
 from webapp.i18n import t
 from webapp.state import Ctx, Timer
+from webapp.views.common import plain
 
 TIMEOUT_S = 10.0
 MAX_TIMEOUT_S = 30.0
 ROW_LIMIT = 500
 MAX_ROW_LIMIT = 5000
+GRACE_S = 2.0  # past the query's own time limit, the worker process is killed
 
 DEFAULT_SPARQL = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX cat: <https://w3id.org/policykg/category/>
@@ -57,16 +62,18 @@ def param_input(p, ctx: Ctx, key: str):
 
         n = counts(ctx.stamp, str(ctx.store))
         slugs = sorted(scheme(), key=lambda s: (-n.get(s, 0), s))
-        default = p.default if p.default in slugs else "independent-site"
+        default = p.default if p.default in slugs else ("independent-site" if p.required else "")
+        slugs = slugs if p.required else [""] + slugs  # an optional one may be left out
         return st.selectbox(label, slugs, index=slugs.index(default), key=key,
-                            format_func=lambda s: category_option(s, n))
+                            format_func=lambda s: category_option(s, n) if s else "—") or None
     if p.type == "city":
-        cities = ctx.corpus.cities
-        return st.selectbox(label, cities, index=cities.index(p.default) if p.default in cities else 0, key=key)
+        cities = ctx.corpus.cities if p.required else [""] + ctx.corpus.cities
+        return st.selectbox(label, cities, index=cities.index(p.default) if p.default in cities else 0, key=key,
+                            format_func=lambda c: c or "—") or None
     if p.type == "date":
         value = date.fromisoformat(p.default) if p.default else date.today()
         return st.date_input(label, value=value, key=key).isoformat()
-    if p.type in ("int", "limit"):
+    if p.type in ("int", "limit", "offset"):
         value = int(p.default) if p.default not in (None, "") else None
         got = st.number_input(label, min_value=0, value=value, step=1, key=key)
         return None if got is None else str(int(got))
@@ -74,21 +81,20 @@ def param_input(p, ctx: Ctx, key: str):
     return text or None
 
 
-def run_sparql(store, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import check_sparql_readonly
-    from graph.store import query
+def run_query(ctx: Ctx, backend: str, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
+    """The query as written, in a worker process (webapp.worker) killed at the time limit plus a
+    grace second or when the user stops the page."""
+    task = (tasks.sparql, ctx.store) if backend == "sparql" else (tasks.cypher,)
+    args = (*task[1:], text) if backend == "sparql" else (text, {})
+    return worker.run(task[0], *args, timeout_s, limit, timeout_s=timeout_s + GRACE_S, what=t("console.running"),
+                      status=st.empty())
 
-    check_sparql_readonly(text)
-    columns, rows = query(store, text, timeout_s=timeout_s, limit=limit + 1)
-    return columns, rows[:limit], len(rows) > limit
 
-
-def run_cypher(text: str, params: dict, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
-    from graph.guard import check_cypher_readonly
-    from graph.neo4j import run_read
-
-    check_cypher_readonly(text)
-    return run_read(config.neo4j_settings(), text, params, timeout_s=timeout_s, limit=limit)
+def run_named(ctx: Ctx, example, params: dict, backend: str, timeout_s: float):
+    """A named query's page (graph.named_queries.run_page binds the parameters as values, no
+    pasting), in a worker process like every console query."""
+    return worker.run(tasks.named_page, example.name, params, backend, ctx.store, timeout_s,
+                      timeout_s=timeout_s + GRACE_S, what=t("console.running"), status=st.empty())
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:
@@ -112,7 +118,7 @@ def render(ctx: Ctx) -> None:
 
     examples, broken = named_queries()
     if broken:
-        st.error(broken)
+        st.error(plain(broken))
     names = [""] + sorted(examples)
 
     def title(n: str) -> str:
@@ -138,30 +144,34 @@ def render(ctx: Ctx) -> None:
     timeout_s = c1.number_input(t("console.timeout"), 1.0, MAX_TIMEOUT_S, TIMEOUT_S, step=1.0, key="console_timeout")
     limit = int(c2.number_input(t("console.rowlimit"), 1, MAX_ROW_LIMIT, ROW_LIMIT, step=100, key="console_limit"))
     c3.caption(t("console.limits", timeout=f"{timeout_s:g}", limit=limit))
-    if not st.button(t("console.run"), type="primary", key="console_run"):
+    clicked = st.button(t("console.run"), type="primary", key="console_run")
+    if not (clicked or st.session_state.pop("console_next", False)):
         return
+    page = None
     try:
         with Timer() as timer:
             if example is not None and text.strip() == example_text:
-                columns, rows, truncated = run_named(ctx, example, params, backend, timeout_s, limit)
-            elif backend == "sparql":
-                columns, rows, truncated = run_sparql(ctx.store, text, timeout_s, limit)
+                page = run_named(ctx, example, params, backend, timeout_s)
+                columns, rows, truncated = page.columns, page.rows, False
             else:
-                columns, rows, truncated = run_cypher(text, {}, timeout_s, limit)
+                columns, rows, truncated = run_query(ctx, backend, text, timeout_s, limit)
     except PolicyKGError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     show(columns, rows, truncated, limit, timer.ms)
+    if page is not None and page.total is not None:
+        st.caption(page.summary())
+        offset = next((p.name for p in example.params if p.type == "offset"), None)
+        end = page.offset + len(page.rows)
+        if offset and page.rows and end < page.total:
+            st.button(t("console.next"), key="console_next_page", on_click=_next_page,
+                      args=(f"console_p_{example.name}_{offset}", end))
 
 
-def run_named(ctx: Ctx, example, params: dict, backend: str, timeout_s: float, limit: int):
-    """A named query through graph.named_queries, which binds the parameters as values (no pasting)."""
-    from graph.named_queries import run_named as run
-
-    columns, rows = run(example.name, params, backend="rdf" if backend == "sparql" else "neo4j", store=ctx.store,
-                        neo4j_settings=config.neo4j_settings() if backend == "cypher" else None,
-                        timeout_s=timeout_s, limit=limit + 1)
-    return columns, rows[:limit], len(rows) > limit
+def _next_page(key: str, offset: int) -> None:
+    """The offset widget moved to the next page, and the query run again."""
+    st.session_state[key] = offset
+    st.session_state["console_next"] = True
 
 
 def show(columns: list[str], rows: list[tuple], truncated: bool, limit: int, ms: int) -> None:

@@ -17,7 +17,7 @@ from webapp import data, fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t, vocab
 from webapp.state import Ctx, synced, to_url
-from webapp.views.common import category_label, link
+from webapp.views.common import category_label, link, plain
 
 KINDS = ("incentive", "measure", "target", "general")
 
@@ -148,7 +148,7 @@ def render(ctx: Ctx) -> None:
         text = corpus.source(doc)
         with st.container(height=720):
             if text is None:
-                st.warning(t("document.no_text", file=doc.file))
+                st.warning(plain(t("document.no_text", file=doc.file)))
                 st.html("".join(f'<p><b>{html.escape(c.article)}</b> {html.escape(c.text)}</p>' for c in doc.clauses))
             else:
                 st.html(text_html(doc, text, selected, ctx.lang))

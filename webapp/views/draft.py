@@ -18,7 +18,7 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t, vocab
 from webapp.state import Ctx, _corpus, synced, to_url
-from webapp.views.common import category_picker, link
+from webapp.views.common import category_picker, inert_markdown, link, plain
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -107,7 +107,7 @@ def render(ctx: Ctx) -> None:
         record = make_draft(ctx.stamp, str(ctx.store), category, like, json.dumps(settings, ensure_ascii=False,
                                                                                     sort_keys=True))
     except PolicyKGError as exc:
-        st.warning(str(exc))
+        st.warning(plain(str(exc)))
         return
     st.subheader(t("draft.result"))
     st.html(f'<div class="pkg-src" lang="zh" style="font-size:1.05rem">{fmt.highlight(record["text"], [])}</div>')
@@ -116,4 +116,4 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("draft.ranges"))
     st.html(ranges_html(record, ctx.lang))
     with st.container(border=True):
-        st.markdown(record["markdown"])
+        st.markdown(inert_markdown(record["markdown"]))

@@ -18,7 +18,9 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t
 from webapp.state import Ctx
-from webapp.views.common import category_label, date_picker, link
+from webapp.views.common import category_label, date_picker, link, plain
+
+ESTIMATE_TIMEOUT_S = 60.0  # the estimate's worker process is killed after this
 
 SAMPLE = {
     "name": "示例企业 Sample enterprise",
@@ -138,24 +140,21 @@ def form(cities: list[str]) -> dict:
 
 
 def read_upload(upload) -> dict:
-    import yaml
+    from analysis.profile import read_text
 
-    text = upload.getvalue().decode("utf-8-sig")
     try:
-        data = json.loads(text) if upload.name.lower().endswith(".json") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise PolicyKGError(f"{upload.name}: not valid YAML/JSON: {str(exc).splitlines()[0]}") from exc
-    return data or {}
+        text = upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyKGError(f"{upload.name}: not UTF-8 text") from None
+    return read_text(text, upload.name, upload.name.lower().endswith(".json")) or {}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def run_estimate(stamp: str, store: str, profile_json: str) -> dict:
     """analysis.estimate on the store's documents, as its JSON record (cached per store and profile)."""
-    from analysis.estimate import estimate, estimate_record
-    from analysis.profile import parse_profile
-    from webapp.state import _corpus
+    from webapp import tasks, worker
 
-    return estimate_record(estimate(_corpus(stamp, store).docs, parse_profile(json.loads(profile_json))))
+    return worker.run(tasks.estimate, store, profile_json, timeout_s=ESTIMATE_TIMEOUT_S, what=t("estimate.running"))
 
 
 
@@ -239,7 +238,7 @@ def render(ctx: Ctx) -> None:
         try:
             profile = read_upload(upload)
         except PolicyKGError as exc:
-            st.error(t("estimate.bad_profile", error=exc))
+            st.error(plain(t("estimate.bad_profile", error=exc)))
             return
         source = t("estimate.uploaded", name=upload.name)
     if isinstance(profile, dict):
@@ -250,8 +249,8 @@ def render(ctx: Ctx) -> None:
         record = run_estimate(ctx.stamp, str(ctx.store), json.dumps(profile, ensure_ascii=False, sort_keys=True,
                                                                    default=str))
     except PolicyKGError as exc:
-        st.error(t("estimate.bad_profile", error=exc))
+        st.error(plain(t("estimate.bad_profile", error=exc)))
         return
     for a in record["assumptions"]:
-        st.caption(a)
+        st.caption(plain(a))
     st.html(results_html(record, ctx.lang))

@@ -7,11 +7,19 @@
  * before the password is set, so clients wait for the "ready" line this prints; logins before it fail,
  * and repeated failures lock the user for 5 s. Usage data reporting is off (no network but 127.0.0.1),
  * and the Bolt server's idle wait on shutdown is cut from about 10 s to at most 2 s.
+ *
+ * Limits that hold even for a query that never went through policykg's guard (see docs/security.md):
+ * LOAD CSV may not read file:/// URLs, and Cypher may not fetch from any IPv4 or IPv6 address (the
+ * blocklist covers every address, so LOAD CSV over http cannot reach this host or any other); of the
+ * plugin procedures (APOC and the like, if someone drops a jar in) only db.* ones would load, and none
+ * is unrestricted. Neo4j Community has no roles: its built-in dbms.* procedures stay callable by
+ * anyone who logs in, so the consoles refuse them from the query plan (graph.guard.check_cypher_plan).
  */
 package org.policykg;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -22,10 +30,18 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
+import inet.ipaddr.IPAddressString;
 
 public final class Neo4jLauncher {
 
     private static final String SAME_PASSWORD = "Old password and new password cannot be the same";
+
+    /** The plugin procedures Neo4j may load (built-in procedures are not affected in Community). */
+    private static final List<String> PROCEDURE_ALLOWLIST = List.of("db.*");
+
+    /** Every address: Cypher (LOAD CSV) may fetch from none. */
+    private static final List<IPAddressString> BLOCK_ALL = List.of(
+            new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0"));
 
     private Neo4jLauncher() {
     }
@@ -42,6 +58,10 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist, BLOCK_ALL)
+                .setConfig(GraphDatabaseSettings.procedure_allowlist, PROCEDURE_ALLOWLIST)
+                .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of())
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
                 .build();
