@@ -8,7 +8,7 @@ PIP    := $(VENV)/bin/pip
 STORE  ?= store
 PORT   ?= 8501
 
-.PHONY: install dev build run app test bench screenshots clean system-deps
+.PHONY: install dev build run app test lint typecheck bench screenshots clean system-deps
 
 # --- set-up ------------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -40,7 +40,17 @@ run: build
 	  --browser.gatherUsageStats false --client.toolbarMode minimal
 
 # --- tests -------------------------------------------------------------------------------
-test: dev system-deps
+# ruff (rules in pyproject.toml) and the layer contracts (lint-imports: ingest -> graph -> analysis
+# -> CLI -> app, no cycles)
+lint: dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# mypy on ingest/ graph/ analysis/ policykg/ (settings in pyproject.toml)
+typecheck: dev
+	$(VENV)/bin/mypy
+
+test: dev system-deps lint
 	$(MAKE) --no-print-directory services-start
 	$(PY) -m pytest -q; status=$$?; $(MAKE) --no-print-directory services-stop; exit $$status
 

@@ -22,7 +22,16 @@ from decimal import Decimal
 
 from analysis.draft_values import PARAMETERS, parse_settings
 from analysis.draft_words import (
-    METRIC_ZH, NOUNS, PER_ZH, PERIOD_ZH, SITE_METRIC_ZH, SUBJECTS, UNIT_PER_ZH, fmt, group_label, plain,
+    METRIC_ZH,
+    NOUNS,
+    PER_ZH,
+    PERIOD_ZH,
+    SITE_METRIC_ZH,
+    SUBJECTS,
+    UNIT_PER_ZH,
+    fmt,
+    group_label,
+    plain,
     zh_amount,
 )
 from ingest.categories import scheme, with_broader
@@ -493,7 +502,7 @@ def _markdown(d: Draft, frags, pairs, mc: Clause) -> str:
                 notes[name] = len(notes) + 1
             if text:
                 body.append(f"[^{notes[name]}]")
-    lines = [f"# 起草条款：{d.category_zh}（{d.category}）", ""]
+    lines = [f"# 起草条款：{d.category_zh}", ""]
     lines.append(f"参照 Model precedent: {d.model.city} {d.model.document or ''} {d.model.article} "
                  f"(`{d.model.clause_id}`), instrument {d.model.instrument}"
                  + (f"; reference city {d.like}" if d.like else ""))

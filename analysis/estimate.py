@@ -332,8 +332,8 @@ class _Eval:
         line = (f"{value} {_OPS[t.op]} {fmt(t.value)} {t.unit}: "
                 f"{'met' if ok else 'not met'} (「{quote}」: {_MEANING[t.op]})")
         if m.lower_bound:
-            line += (f"; turnover_cny not stated, but 跨境电商交易额 counts imports and exports, so it is at "
-                     f"least the exports")
+            line += ("; turnover_cny not stated, but 跨境电商交易额 counts imports and exports, so it is at "
+                     "least the exports")
         if line not in self.checks:
             self.checks.append(line)
         return ok

@@ -168,7 +168,7 @@ _SCHEMAS: dict[type, dict[str, tuple[str, bool]]] = {
     Investment: {"name": ("str", False), "usd": ("money", True), "belt_and_road": ("bool", False)},
     Training: {"enrolment": ("count", False), "days": ("count", False), "contract_years": ("number", False)},
     Session: {"name": ("str", False), "cost_cny": ("money", True), "trainees": ("count", True)},
-    Parcels: {"postal_increase": ("volume", False), "express": ("volume", False)},
+    Parcels: {"postal_increase": ("count", False), "express": ("count", False)},
     Profile: {
         "name": ("str", False), "cities": ("strlist", False), "usd_cny_rate": ("number", False),
         "as_of": ("date", False),
@@ -279,8 +279,8 @@ def schema() -> dict[str, dict]:
 
 
 MAX_AMOUNT = Decimal(10) ** 13  # yuan or dollars: far above any enterprise's figures
-MAX_COUNT = 10 ** 6  # booths, trainees, days
-MAX_VOLUME = 10 ** 10  # parcels shipped in a year: a mail exchange's millions are ordinary
+MAX_COUNT = 10 ** 6  # booths, trainees, days, sessions
+MAX_PARCELS = 10 ** 10  # a facility operator's parcels in a year run to millions
 MAX_PROFILE_BYTES = 1_000_000
 SHOWN = 60  # characters of a bad value quoted in an error
 
@@ -317,11 +317,11 @@ def _decimal(value: Any, where: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
     return d
 
 
-def _value(kind: str, value: Any, where: str) -> Any:
+def _value(kind: str, value: Any, where: str, count_limit: int = MAX_COUNT) -> Any:
     if kind in ("money", "number"):
         return _decimal(value, where)
-    if kind in ("count", "volume"):
-        d = _decimal(value, where, Decimal(MAX_COUNT if kind == "count" else MAX_VOLUME))
+    if kind == "count":
+        d = _decimal(value, where, Decimal(count_limit))
         if d != d.to_integral_value():
             raise PolicyKGError(f"{where}: expected a whole number, got {_show(value)}")
         return int(d)
@@ -378,7 +378,7 @@ def _build(cls: type, data: Any, where: str):
     for key, value in data.items():
         if value is None:
             continue
-        kwargs[key] = _value(schema[key][0], value, f"{where}.{key}")
+        kwargs[key] = _value(schema[key][0], value, f"{where}.{key}", MAX_PARCELS if cls is Parcels else MAX_COUNT)
     return kwargs if cls is Profile else cls(**kwargs)
 
 

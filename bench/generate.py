@@ -56,7 +56,8 @@ def cn_number(n: int) -> str:
 
 def learn(corpus: Path) -> list[tuple[str, list[str]]]:
     """(heading, clause sentences) of every titled article with incentive or measure clauses."""
-    from ingest.pipeline import corpus_files, ingest_file
+    from ingest.files import corpus_files
+    from ingest.pipeline import ingest_file
 
     pool = []
     for path in corpus_files(corpus):

@@ -19,9 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from policykg import config
 from policykg.errors import PolicyKGError
@@ -245,7 +245,7 @@ def _time_rdflib_here(store: Path, queries: dict[str, str], n_docs: int) -> tupl
     t0 = time.perf_counter()
     graph = load_graph(store)
     load_s = time.perf_counter() - t0
-    timings = {name: _measure_forked(lambda q=q: len(list(graph.query(q)))) for name, q in queries.items()}
+    timings = {name: _measure_forked(lambda q=q, g=graph: len(list(g.query(q)))) for name, q in queries.items()}
     del graph
     return round(load_s, 3), timings
 
@@ -583,23 +583,31 @@ def before_after(report: dict) -> list[str]:
     if big is None or not BEFORE.exists():
         return []
     before = json.loads(BEFORE.read_text("utf-8"))
+    quiet = before.get("quiet", {})
     after_neo4j = big.get("neo4j", {}).get("queries", {})
     lines = ["## Before and after issue 15, at 5,000 documents", "",
-             f"p50 in ms, same generated documents (seed {report['seed']}). Before: {before.get('note', '')} "
-             f"(1-minute load average {before.get('load_embedded', '?')} / {before.get('load_neo4j', '?')} "
-             "while the embedded / Neo4j figures were taken); after: this run, the first page of 100 rows "
-             "and the total count.", "",
-             "| query | embedded before | embedded after | Neo4j before | Neo4j after |", "|---|---:|---:|---:|---:|"]
-    names = sorted(set(before.get("embedded", {})) | set(big["embedded"]))
-    for name in names:
-        lines.append(f"| {name} | {_fig(before.get('embedded', {}).get(name, {}), 'p50_ms')} | "
-                     f"{_fig(big['embedded'].get(name, {}), 'p50_ms')} | "
-                     f"{_fig(before.get('neo4j', {}).get('queries', {}).get(name, {}), 'p50_ms')} | "
-                     f"{_fig(after_neo4j.get(name, {}), 'p50_ms')} |")
-    load_before = before.get("neo4j", {}).get("load_s")
-    load_after = big.get("neo4j", {}).get("load_s")
-    lines += ["", f"Neo4j load of the 5,000 documents: {load_before if load_before is not None else '—'} s before, "
-                  f"{load_after if load_after is not None else '—'} s after.", ""]
+             f"p50 in ms, same generated documents (seed {report['seed']}). Before (quiet): {quiet.get('note', '—')}. "
+             f"Before (shared): {before.get('note', '')} (1-minute load average {before.get('load_embedded', '?')} / "
+             f"{before.get('load_neo4j', '?')} while the embedded / Neo4j figures were taken). After: this run "
+             f"(load average {report['machine'].get('load_average_1m')} at its start), the first page of 100 "
+             "rows and the total count.", "",
+             "| query | embedded before (quiet) | embedded before (shared) | embedded after | "
+             "Neo4j before (quiet) | Neo4j before (shared) | Neo4j after |", "|---|---:|---:|---:|---:|---:|---:|"]
+
+    def fig(source: dict, engine: str, name: str) -> str:
+        timings = source.get(engine, {})
+        timings = timings.get("queries", {}) if engine == "neo4j" else timings
+        return _fig(timings.get(name, {}), "p50_ms") or "—"
+
+    for name in sorted(set(before.get("embedded", {})) | set(big["embedded"])):
+        lines.append(f"| {name} | {fig(quiet, 'embedded', name)} | {fig(before, 'embedded', name)} | "
+                     f"{_fig(big['embedded'].get(name, {}), 'p50_ms')} | {fig(quiet, 'neo4j', name)} | "
+                     f"{fig(before, 'neo4j', name)} | {_fig(after_neo4j.get(name, {}), 'p50_ms') or '—'} |")
+    loads = [quiet.get("neo4j", {}).get("load_s"), before.get("neo4j", {}).get("load_s"),
+             big.get("neo4j", {}).get("load_s")]
+    lines += ["", "Neo4j load of the 5,000 documents: " + ", ".join(
+        f"{'—' if v is None else f'{v:g} s'} {when}" for v, when in zip(loads, ("before (quiet)", "before (shared)",
+                                                                             "after"))) + ".", ""]
     return lines
 
 
@@ -629,7 +637,7 @@ def bench(sizes: list[int], out: Path, seed: int = 0, corpus: Path | None = None
             iterator = tqdm(iterator, desc="bench sizes", unit="size", disable=not show)
         for n in iterator:
             results.append(measure_size(n, work, corpus, seed, show))
-    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "sizes": sorted(sizes),
+    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "sizes": sorted(sizes),
               "seed": seed, "machine": machine(), "corpus": corpus_result, "results": results}
     report["estimates"] = [{"documents": n, **{k: v for k, v in (estimate(results, n) or {}).items() if k != "from"}}
                            for n in estimate_to if n not in sizes and estimate(results, n)]

@@ -20,36 +20,33 @@ metric without an English label) is left out, as the queries leave it out.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
+from rdflib import Literal, URIRef
+
+from graph.iris import (
+    category_iri,
+    citations,
+    clause_iri,
+    decimal_literal,
+    doc_iri,
+    funding_iri,
+    normalize_number,
+    segment,
+)
+from graph.namespaces import ID, PKG, RDF, XSD
+from graph.vocabulary import COMPARISONS, symbols, term_label
+from ingest.categories import scheme, with_broader
 from ingest.model import Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
 
 
-@lru_cache(maxsize=None)
-def _labels() -> tuple[dict[str, str], dict[str, str]]:
-    """English labels of the ontology's individuals and the comparison symbols, by IRI."""
-    from graph.namespaces import PKG, RDFS
-    from graph.rdf import ontology_graph
-
-    g = ontology_graph()
-    english = {str(s): str(o) for s, o in g.subject_objects(RDFS.label) if getattr(o, "language", None) == "en"}
-    symbols = {str(s): str(o) for s, o in g.subject_objects(PKG.symbol)}
-    return english, symbols
-
-
 def _number(value) -> str:
-    from graph.rdf import decimal_literal
-
     return str(decimal_literal(value))
 
 
 def _per(amount: Amount) -> str | None:
-    from graph.namespaces import PER
-    from graph.rdf import segment
-
-    return _labels()[0].get(str(PER[segment(amount.per)])) if amount.per else None
+    return term_label("per", amount.per, "en") if amount.per else None
 
 
 def amount_text(amount: Amount, with_unit: bool) -> str:
@@ -69,13 +66,9 @@ def amount_text(amount: Amount, with_unit: bool) -> str:
 
 def threshold_text(threshold: Threshold) -> str | None:
     """``<metric label> <symbol> <value> <unit>``, or None when the metric has no English label."""
-    from graph.namespaces import METRIC
-    from graph.rdf import COMPARISONS, segment
-
-    english, symbols = _labels()
-    metric = english.get(str(METRIC[segment(threshold.metric)]))
+    metric = term_label("metric", threshold.metric, "en")
     comparison = COMPARISONS.get(threshold.op)
-    symbol = symbols.get(str(comparison)) if comparison is not None else None
+    symbol = symbols().get(str(comparison)) if comparison is not None else None
     if metric is None or symbol is None or not threshold.unit:
         return None
     return f"{metric} {symbol} {_number(threshold.value)} {threshold.unit}"
@@ -138,13 +131,13 @@ def sort_text(value) -> tuple:
 
 def clause_order(docs: list[Document]) -> dict[tuple[str, str], int]:
     """Rank of every clause by (city, document number, clause id), by (document id, clause id)."""
-    keys = sorted(((sort_text(d.city), sort_text(d.number), c.id, d.id) for d in docs for c in d.clauses))
+    keys = sorted((sort_text(d.city), sort_text(d.number), c.id, d.id) for d in docs for c in d.clauses)
     return {(doc_id, clause_id): i for i, (_, _, clause_id, doc_id) in enumerate(keys)}
 
 
 def rule_order(docs: list[Document]) -> dict[tuple[str, str], int]:
     """Rank of every funding rule by (city, document number, rule id), by (document id, rule id)."""
-    keys = sorted(((sort_text(d.city), sort_text(d.number), r.id, d.id) for d in docs for r in d.funding_rules))
+    keys = sorted((sort_text(d.city), sort_text(d.number), r.id, d.id) for d in docs for r in d.funding_rules)
     return {(doc_id, rule_id): i for i, (_, _, rule_id, doc_id) in enumerate(keys)}
 
 
@@ -152,8 +145,6 @@ def coverage_cells(docs: list[Document]) -> list[tuple[str, str, int, Decimal | 
     """(city, category slug, incentives, highest cap) for every city and every concept of the
     scheme, broader concepts counting their narrower ones, sorted by city and slug; the highest
     cap is None where no incentive of the cell has one."""
-    from ingest.categories import scheme, with_broader
-
     slugs = sorted(scheme())
     cities = sorted({d.city for d in docs if d.city})
     counts: dict[tuple[str, str], int] = {}
@@ -178,9 +169,6 @@ def coverage_cells(docs: list[Document]) -> list[tuple[str, str, int, Decimal | 
 def cited_titles(docs: list[Document], cited: dict) -> dict[str, str]:
     """Every cited document's titles, joined once per cited document (pkg:titleList), by IRI: a
     document of the store has its own title, one outside it every wording its citations give."""
-    from graph.namespaces import ID
-    from graph.rdf import doc_iri, normalize_number, segment
-
     titles: dict[str, set[str]] = {}
     own = {str(doc_iri(d.id)): d.title for d in docs}
     for d in docs:
@@ -191,9 +179,9 @@ def cited_titles(docs: list[Document], cited: dict) -> dict[str, str]:
                 node = ID[f"cited/{segment(number)}"] if number else ID[f"cited/title/{segment(ref.title or '')}"]
                 if ref.title:
                     titles.setdefault(str(node), set()).add(ref.title)
-            elif own.get(str(node)):
-                titles.setdefault(str(node), set()).add(own[str(node)])
-    return {node: joined(items) for node, items in titles.items() if items}
+            elif title := own.get(str(node)):
+                titles.setdefault(str(node), set()).add(title)
+    return {node: text for node, items in titles.items() if (text := joined(items))}
 
 
 def materialised_triples(docs: list[Document]):
@@ -206,12 +194,6 @@ def materialised_triples(docs: list[Document]):
     pkg:titleList. Every city x concept: a pkg:CoverageCell with pkg:cityName, pkg:cellCategory,
     pkg:incentiveCount, pkg:highestCap and pkg:sortKey.
     """
-    from rdflib import Literal, URIRef
-
-    from graph.namespaces import ID, PKG, RDF, XSD
-    from graph.rdf import category_iri, citations, clause_iri, decimal_literal, funding_iri, segment
-    from ingest.categories import with_broader
-
     clauses, rules = clause_order(docs), rule_order(docs)
     for d in docs:
         city = Literal(d.city) if d.city else None
@@ -232,12 +214,12 @@ def materialised_triples(docs: list[Document]):
             yield rule, PKG.sortKey, Literal(rules[(d.id, r.id)])
             if city is not None:
                 yield rule, PKG.cityName, city
-    for node, text in cited_titles(docs, citations(docs)).items():
-        yield URIRef(node), PKG.titleList, Literal(text)
-    for rank, (city, slug, count, cap) in enumerate(coverage_cells(docs)):
-        cell = ID[f"coverage/{segment(city)}/{segment(slug)}"]
+    for cited, text in cited_titles(docs, citations(docs)).items():
+        yield URIRef(cited), PKG.titleList, Literal(text)
+    for rank, (cell_city, slug, count, cap) in enumerate(coverage_cells(docs)):
+        cell = ID[f"coverage/{segment(cell_city)}/{segment(slug)}"]
         yield cell, RDF.type, PKG.CoverageCell
-        yield cell, PKG.cityName, Literal(city)
+        yield cell, PKG.cityName, Literal(cell_city)
         yield cell, PKG.cellCategory, category_iri(slug)
         yield cell, PKG.incentiveCount, Literal(count, datatype=XSD.integer)
         if cap is not None:

@@ -6,9 +6,9 @@ Each query is a pair of files with the same header comment (``# `` lines in .rq,
     name: top-caps
     question-zh: 某一类别中最高的补助上限是哪些？
     question-en: Which are the highest caps in a category?
-    params: category (category, required), n (limit, default 10)
+    params: category (category, required), limit (limit, default 100), offset (offset, default 0)
     columns: city, document, article, clause, cap (decimal), per, per_year (bool), text
-    sort: cap desc, clause
+    sort: cap desc, city, document, clause
 
 Parameters are written ``$name`` in both languages. Cypher receives them as query parameters.
 SPARQL has none, so the runner renames each ``$name`` to the variable ``?_param_name`` (in SPARQL
@@ -581,7 +581,8 @@ def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rd
 
         check_cypher_readonly(q.cypher)
         columns, rows, _ = run_read(neo4j_settings or settings_from(), q.cypher,
-                                    {k: b.cypher for k, b in values.items()}, timeout_s=timeout_s)
+                                    {k: b.cypher for k, b in values.items()}, timeout_s=timeout_s,
+                                    require_complete_load=True)
     rows, total = normalise_page(q, columns, rows, backend)
     return Page(q.column_names, rows, total, limit, offset)
 

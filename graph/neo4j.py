@@ -5,7 +5,8 @@ graph.pg_model (derived from the ontology); `map_store` does the same for a buil
 in parallel processes; `load` writes the result. Label and relationship-type names come only from
 the ontology's allow-lists, never from the data; every value travels as a query parameter.
 
-Writing: constraints and indexes first; then the nodes the database already holds are read once
+Writing: constraints and indexes first, before anything else is written, even into an empty
+database; then the nodes the database already holds are read once
 (iri, element id, labels). New nodes are CREATEd in batches (``UNWIND $rows ... CREATE``) and
 existing ones found by element id get their properties replaced and their labels set; then the
 relationships are made between element ids, CREATE when an end node is new, MERGE when both
@@ -17,6 +18,12 @@ mapped graph: loading the same store again writes identical values (nothing chan
 a rebuild the nodes and relationships whose ``load_id`` is not the new one are deleted, so no
 stale node survives. A load that fails half way leaves a partial graph that the next load repairs.
 One load at a time per database: two loads into the same database at once are not supported.
+
+A load is complete or says it is not: its first write marks the one `PolicykgLoad` node as
+"loading", its last write marks it "complete" with the load id and the number of nodes. Until then
+`load_problem` names what is wrong, named queries on Neo4j refuse to answer from a partial graph
+(`run_read(..., require_complete_load=True)`), and the next `policykg neo4j load` says what it found
+and writes the whole graph again.
 
 `run_read` runs a query in a READ session (``default_access_mode=READ_ACCESS``) with a server-side
 timeout and a row cap. Every driver failure becomes one PolicyKGError line: wrong credentials,
@@ -30,26 +37,35 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from graph.namespaces import RDF, XSD
-from graph.store import open_read_only
 from graph.pg_model import (
-    CURRENCY_PROPERTY, MINOR_UNIT_SUFFIX, MINOR_UNITS_PER_UNIT, RESOURCE_LABEL, PGModel, Term, derive_model,
+    CURRENCY_PROPERTY,
+    MINOR_UNIT_SUFFIX,
+    MINOR_UNITS_PER_UNIT,
+    RESOURCE_LABEL,
+    PGModel,
+    Term,
+    derive_model,
     property_key,
 )
+from graph.store import open_read_only
 from policykg.errors import PolicyKGError
 
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 BATCH_SIZE = 10000
 DELETE_BATCH = 10000
 WRITERS = 2  # write transactions at once: Neo4j runs each on one core
+# One node, outside the policykg labels, records the state of the last load (see `load_problem`).
+LOAD_LABEL = "PolicykgLoad"
 MAX_READERS = 4  # processes that read the store at once (at most the number of CPUs)
 _INT64 = 2 ** 63
 # Properties the named queries look nodes up by (queries/*.cypher), indexed at load.
@@ -168,12 +184,6 @@ def _rdflib_value(text: str, datatype: str):
         if isinstance(value, (date, datetime, float)):
             return value
     return str(lit)
-
-
-def _literal_value(lit) -> tuple[Any, bool]:
-    """(value for Neo4j, is an exact decimal) for a literal, rdflib or lean."""
-    text, datatype, _ = _lean(lit)
-    return _convert(text, datatype)
 
 
 def minor_units(decimal_text: str) -> int | None:
@@ -840,9 +850,11 @@ class LoadReport:
     skipped: dict[str, int] = field(default_factory=dict)
     map_seconds: float = 0.0
     write_seconds: float = 0.0
+    repaired: str = ""  # what was wrong with the graph before this load (a load cut short, ...)
 
     def lines(self) -> list[str]:
-        out = [f"triples read: {self.triples}", f"nodes: {self.nodes}", f"relationships: {self.relationships}",
+        out = [f"repaired: {self.repaired}"] if self.repaired else []
+        out += [f"triples read: {self.triples}", f"nodes: {self.nodes}", f"relationships: {self.relationships}",
                f"stale nodes removed: {self.stale_nodes}",
                f"stale relationships removed: {self.stale_relationships}", f"load id: {self.load_id}"]
         if self.skipped.get(_NO_CLASS):
@@ -921,12 +933,12 @@ def write_property_graph(driver, database: str | None, pg: PropertyGraph, model:
 
     schema = schema_statements(model)
     with driver.session(database=database) as session:
+        # The unique constraints exist before the first node is written, so a load cut short and
+        # the load that repairs it can never leave two nodes for one IRI.
+        _write_schema(session, schema)
+        _mark_load(session, "loading", load_id)
         had_nodes = session.run(f"MATCH (n:{RESOURCE_LABEL}) RETURN count(n) AS n").single()["n"] > 0
         existing = _existing_nodes(session) if had_nodes else {}
-        # Most nodes new (a first load): maintaining six unique indexes per created node costs more
-        # than building them once afterwards, so the schema is made after the nodes.
-        later = len(pg.nodes) - sum(1 for iri in pg.nodes if iri in existing) > len(existing)
-        _write_schema(session, schema, drop=later)
         _remove_stale_labels(session, pg, labels, existing)
 
     ids = {iri: element_id for iri, (element_id, _) in existing.items()}
@@ -959,34 +971,52 @@ def write_property_graph(driver, database: str | None, pg: PropertyGraph, model:
     jobs += [_Job(relationship_statement(rel_type), {"rows": batch, "load_id": load_id}, len(batch))
              for rel_type in sorted(to_merge) for batch in _batches(to_merge[rel_type], batch_size)]
     _run_jobs(driver, database, jobs, writers, progress)
-    if later:
-        with driver.session(database=database) as session:
-            _write_schema(session, schema)
 
-    if not had_nodes:  # nothing was there before this load: nothing can be stale
-        return 0, 0
+    stale_nodes = stale_rels = 0
     with driver.session(database=database) as session:
-        stale_rels = _delete_in_batches(
-            session, f"MATCH (:{RESOURCE_LABEL})-[r]->(:{RESOURCE_LABEL}) WHERE r.load_id IS NULL "
-                     "OR r.load_id <> $load_id WITH r LIMIT $limit DELETE r RETURN count(*) AS n", load_id)
-        stale_nodes = _delete_in_batches(
-            session, f"MATCH (n:{RESOURCE_LABEL}) WHERE n.load_id IS NULL OR n.load_id <> $load_id "
-                     "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n", load_id)
+        if had_nodes:  # nothing was there before this load: nothing can be stale
+            stale_rels = _delete_in_batches(
+                session, f"MATCH (:{RESOURCE_LABEL})-[r]->(:{RESOURCE_LABEL}) WHERE r.load_id IS NULL "
+                         "OR r.load_id <> $load_id WITH r LIMIT $limit DELETE r RETURN count(*) AS n", load_id)
+            stale_nodes = _delete_in_batches(
+                session, f"MATCH (n:{RESOURCE_LABEL}) WHERE n.load_id IS NULL OR n.load_id <> $load_id "
+                         "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n", load_id)
+        _mark_load(session, "complete", load_id, len(pg.nodes))  # the load id is written last
     return stale_nodes, stale_rels
 
 
-def _write_schema(session, schema: dict[str, str], drop: bool = False) -> None:
-    """Create the constraints and indexes that are missing, and wait for them to be online; with
-    `drop`, instead drop the ones that exist (to be made again after the nodes are written)."""
-    present = {r["name"]: r["owner"] for r in session.run(
-        "SHOW INDEXES YIELD name, owningConstraint RETURN name, owningConstraint AS owner")}
+def _mark_load(session, state: str, load_id: str, nodes: int | None = None) -> None:
+    """Record the state of the load on the one PolicykgLoad node: "loading" (with the id being
+    loaded) as the first write, "complete" (with the id and the number of nodes) as the last."""
+    session.execute_write(_run, f"MERGE (m:{LOAD_LABEL} {{name: 'policykg'}}) SET m.state = $state, "
+                                "m.loading_id = $load_id, m.load_id = CASE $state WHEN 'complete' THEN $load_id "
+                                "END, m.nodes = $nodes", {"state": state, "load_id": load_id, "nodes": nodes})
+
+
+def load_problem(tx) -> str:
+    """What is wrong with the graph in Neo4j, or "" when the last load finished (or nothing was ever
+    loaded and the database holds no policykg node); `tx` is a transaction or session."""
+    record = tx.run(f"OPTIONAL MATCH (m:{LOAD_LABEL} {{name: 'policykg'}}) RETURN m.state AS state, "
+                    "m.load_id AS load_id, m.loading_id AS loading_id, m.nodes AS expected").single()
+    # On its own, so that Neo4j answers from its count store instead of scanning the nodes.
+    nodes = tx.run(f"MATCH (n:{RESOURCE_LABEL}) RETURN count(n) AS n").single()["n"]
+    state, expected = record["state"], record["expected"]
+    if state is None:
+        return f"{nodes} nodes with no record of a finished load" if nodes else ""
+    if state != "complete":
+        return f"a load was cut short ({nodes} nodes of load {record['loading_id']})"
+    if nodes != expected:
+        return f"the graph holds {nodes} nodes, the last load ({record['load_id']}) wrote {expected}"
+    return ""
+
+
+def _write_schema(session, schema: dict[str, str]) -> None:
+    """Create the constraints and indexes that are missing, and wait for them to be online."""
+    present = {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
     for name, statement in schema.items():
-        if drop and name in present:
-            session.run(f"DROP {'CONSTRAINT' if present[name] else 'INDEX'} {name} IF EXISTS").consume()
-        elif not drop and name not in present:  # constraints own an index of the same name
+        if name not in present:  # constraints own an index of the same name
             session.run(statement).consume()
-    if not drop:
-        session.run("CALL db.awaitIndexes(300)").consume()
+    session.run("CALL db.awaitIndexes(300)").consume()
 
 
 def _existing_nodes(session) -> dict[str, tuple[str, list[str]]]:
@@ -1088,6 +1118,8 @@ def load_property_graph(pg: PropertyGraph, settings: dict, model: PGModel | None
                         relationships=len(pg.relationships), skipped=dict(pg.skipped))
     t0 = time.perf_counter()
     with connect(settings, during="the load") as driver:
+        with driver.session(database=_database(settings)) as session:
+            report.repaired = session.execute_read(load_problem)
         report.stale_nodes, report.stale_relationships = write_property_graph(
             driver, _database(settings), pg, model, batch_size, progress, report.load_id)
     report.write_seconds = time.perf_counter() - t0
@@ -1181,16 +1213,23 @@ def close_drivers() -> None:
 
 
 def run_read(settings: dict, cypher: str, params: dict | None = None, timeout_s: float | None = 30.0,
-             limit: int | None = None, plan_check=None) -> tuple[list[str], list[tuple], bool]:
+             limit: int | None = None, plan_check=None,
+             require_complete_load: bool = False) -> tuple[list[str], list[tuple], bool]:
     """Run one query in a READ transaction on the shared driver, its records fetched in one piece
     (`limit` + 1 at most, to tell a truncated result); returns (columns, rows, truncated at `limit`).
 
     With `plan_check` (graph.guard.check_cypher_plan for a user's query), the server first plans the
-    query (EXPLAIN, in the same transaction) and `plan_check(plan)` may refuse it before it runs."""
+    query (EXPLAIN, in the same transaction) and `plan_check(plan)` may refuse it before it runs.
+    With `require_complete_load`, a graph whose last load did not finish (`load_problem`) is refused
+    with one line rather than answered from."""
     import neo4j
 
     @neo4j.unit_of_work(timeout=timeout_s)
     def work(tx):
+        problem = load_problem(tx) if require_complete_load else ""
+        if problem:
+            raise PolicyKGError(f"the graph in Neo4j is incomplete: {problem}; run `policykg neo4j load` "
+                                "to repair it")
         if plan_check is not None:
             plan_check(tx.run("EXPLAIN " + cypher, params or {}).consume().plan)
         result = tx.run(cypher, params or {})

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
 
 from graph.neo4j import PropertyGraph, map_store, to_property_graph
 from graph.pg_model import PGModel, derive_model

@@ -1,6 +1,6 @@
 """A networkx projection of the store (cities, categories, incentives) and analyses on it.
 
-`project(store)` builds an undirected graph from the store's clause models:
+`project_documents(docs)` builds an undirected graph from a store's clause models:
 
 * ``city:<name>`` nodes (kind "city"), ``category:<slug>`` nodes (kind "category", with the zh
   and en labels of ontology/categories.ttl) and ``incentive:<clause id>`` nodes (kind
@@ -23,6 +23,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from ingest.categories import scheme
 from policykg.errors import PolicyKGError
 
 KIND_COLOURS = {"city": "#d62728", "category": "#1f77b4", "incentive": "#2ca02c"}
@@ -43,18 +44,9 @@ def incentive_node(clause_id: str) -> str:
     return f"incentive:{clause_id}"
 
 
-def project(store: Path):
-    """The projection of a built store (its clause models, documents.json)."""
-    from policykg.build import load_documents
-
-    return project_documents(load_documents(store))
-
-
 def project_documents(docs):
     """The projection of clause models (ingest.model.Document), as a networkx.Graph."""
     import networkx as nx
-
-    from ingest.categories import scheme
 
     concepts = scheme()
     g = nx.Graph()
@@ -114,8 +106,6 @@ def _broader_closure(g, category: str) -> set[str]:
 
 def _is_broader(g, narrower: str, candidate: str) -> bool:
     """Whether `candidate` is broader than `narrower` (the projection's edges are undirected)."""
-    from ingest.categories import scheme
-
     return g.nodes[candidate]["slug"] in scheme()[g.nodes[narrower]["slug"]].broader
 
 

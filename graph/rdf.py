@@ -10,25 +10,56 @@ canonical form (0.03 stays "0.03", 200000.0 becomes "200000"), the form Oxigraph
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 
 from graph.digest import clause_lists
+from graph.iris import (
+    category_iri,
+    citations,
+    city_iri,
+    clause_iri,
+    decimal_literal,
+    division_iri,
+    doc_iri,
+    funding_iri,
+    normalize_number,
+    segment,
+)
 from graph.namespaces import (
-    CAT, CCCEV, CPSV, DCTERMS, ELI, ID, INSTRUMENT, METRIC, PER, PERIOD, PKG, PROV, RDF, RDFS, SCHEMA,
-    TIME, XSD, bind_prefixes,
+    CCCEV,
+    CPSV,
+    DCTERMS,
+    ELI,
+    ID,
+    INSTRUMENT,
+    METRIC,
+    PER,
+    PERIOD,
+    PKG,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    TIME,
+    XSD,
 )
+from graph.vocabulary import AMOUNT_CLASSES, COMPARISONS, ontology_graph
 from ingest.model import (
-    Amount, Article, Bonus, Clause, Document, FundingRule, Rate, Reference, Span, StackingRule,
-    Threshold, Tier, Validity,
+    Amount,
+    Article,
+    Bonus,
+    Clause,
+    Document,
+    FundingRule,
+    Rate,
+    Reference,
+    Span,
+    StackingRule,
+    Threshold,
+    Tier,
+    Validity,
 )
-from policykg.config import ontology_dir
-
-ONTOLOGY_FILES = ("policykg.ttl", "categories.ttl")
 
 CLAUSE_CLASSES = {
     "incentive": PKG.Incentive, "measure": PKG.Measure, "target": PKG.Target,
@@ -38,112 +69,9 @@ DIVISION_CLASSES = {
     "section": PKG.Section, "article": PKG.Article, "item": PKG.Item, "annex": PKG.Annex,
     "closing": PKG.ClosingPart,
 }
-AMOUNT_CLASSES = {
-    "award": PKG.Award, "cap": PKG.Cap, "per-unit": PKG.PerUnitAmount, "bonus": PKG.BonusAmount,
-    "tier": PKG.TierAmount, "pool": PKG.Pool,
-}
-COMPARISONS = {">=": PKG.atLeast, ">": PKG.moreThan, "<=": PKG.atMost, "<": PKG.lessThan}
 CURRENCIES = {"CNY", "USD"}
 
-_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "]": "〕", "］": "〕", "】": "〕"})
-
-
-# --- literals and IRIs ------------------------------------------------------------------------
-
-def decimal_literal(value: Decimal | int | str) -> Literal:
-    """An exact xsd:decimal in canonical form (never a float).
-
-    >>> str(decimal_literal(Decimal("0.03"))), str(decimal_literal(Decimal("150000000.0")))
-    ('0.03', '150000000')
-    >>> decimal_literal(Decimal("2E+5")).datatype == XSD.decimal, str(decimal_literal("0.30"))
-    (True, '0.3')
-    """
-    number = Decimal(value)
-    if not number.is_finite():
-        raise ValueError(f"not a finite decimal: {value!r}")
-    text = format(number.normalize(), "f")
-    if text in ("-0", "-0.0"):
-        text = "0"
-    return Literal(text, datatype=XSD.decimal)
-
-
-def segment(text: str) -> str:
-    """One IRI path segment: kept when it is plain ASCII, else percent-encoded (UTF-8).
-
-    >>> segment("wenzhou-2022-60"), segment("1.2"), segment("温州"), segment("")
-    ('wenzhou-2022-60', '1.2', '%E6%B8%A9%E5%B7%9E', '_')
-    """
-    if not text:
-        return "_"
-    return text if _SAFE_SEGMENT.fullmatch(text) else quote(text, safe="")
-
-
-def normalize_number(number: str) -> str:
-    """A document number without spaces and with 〔〕 brackets, for matching citations.
-
-    >>> normalize_number("丽政办发 [2020] 1 号")
-    '丽政办发〔2020〕1号'
-    """
-    return re.sub(r"\s+", "", number).translate(_BRACKETS)
-
-
-def path(ident: str) -> str:
-    """Segments of a slash-separated id, each one kept or percent-encoded.
-
-    >>> path("funding/1"), path("温州/x")
-    ('funding/1', '%E6%B8%A9%E5%B7%9E/x')
-    """
-    return "/".join(segment(part) for part in ident.split("/"))
-
-
-def local_id(ident: str, *scopes: str) -> str:
-    """`ident` without the first of `scopes` it starts with (ingest ids repeat their parents').
-
-    >>> local_id("wenzhou-2022-60/1.2/c1", "wenzhou-2022-60/1.2", "wenzhou-2022-60"), local_id("c1", "x")
-    ('c1', 'c1')
-    """
-    for scope in scopes:
-        if ident.startswith(scope + "/") and len(ident) > len(scope) + 1:
-            return ident[len(scope) + 1:]
-    return ident
-
-
-def doc_iri(doc_id: str) -> URIRef:
-    return ID[f"doc/{segment(doc_id)}"]
-
-
-def clause_iri(doc_id: str, article_key: str, clause_id: str) -> URIRef:
-    """id/clause/DOC/KEY/CLAUSE, CLAUSE being the clause id without its doc/key prefix.
-
-    >>> str(clause_iri("wenzhou-2022-60", "1.2", "wenzhou-2022-60/1.2/c1"))
-    'https://w3id.org/policykg/id/clause/wenzhou-2022-60/1.2/c1'
-    """
-    local = local_id(clause_id, f"{doc_id}/{article_key}", doc_id)
-    return ID[f"clause/{segment(doc_id)}/{segment(article_key)}/{path(local)}"]
-
-
-def funding_iri(doc_id: str, rule_id: str) -> URIRef:
-    """id/doc/DOC/funding/RULE, RULE being the rule id without its doc (and funding/) prefix.
-
-    >>> str(funding_iri("hangzhou-2023-9", "hangzhou-2023-9/funding/1"))
-    'https://w3id.org/policykg/id/doc/hangzhou-2023-9/funding/1'
-    """
-    local = local_id(local_id(rule_id, doc_id), "funding")
-    return ID[f"doc/{segment(doc_id)}/funding/{path(local)}"]
-
-
-def division_iri(doc_id: str, article_key: str) -> URIRef:
-    return ID[f"division/{segment(doc_id)}/{segment(article_key)}"]
-
-
-def city_iri(city: str) -> URIRef:
-    return ID[f"city/{segment(city)}"]
-
-
-def category_iri(slug: str) -> URIRef:
-    return CAT[segment(slug)]
 
 
 def _lang(text: str) -> str:
@@ -154,31 +82,7 @@ def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-# --- the ontology -----------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def _ontology_triples(folder: str) -> tuple:
-    g = Graph()
-    for name in ONTOLOGY_FILES:
-        g.parse(Path(folder) / name, format="turtle")
-    return tuple(g)
-
-
-def ontology_graph() -> Graph:
-    """The ontology and the category scheme as one graph (parsed once per process)."""
-    g = Graph()
-    bind_prefixes(g)
-    for triple in _ontology_triples(str(ontology_dir())):
-        g.add(triple)
-    return g
-
-
 # --- the graph --------------------------------------------------------------------------------
-
-def citations(docs: list[Document]) -> dict[str, URIRef]:
-    """Document numbers (normalised) to IRIs, so that a citation of a stored document links to it."""
-    return {normalize_number(d.number): doc_iri(d.id) for d in docs if d.number}
-
 
 def documents_to_graph(docs: list[Document], cited: dict[str, URIRef] | None = None) -> Graph:
     """The ontology, categories and every document, clause and amount of `docs`.
@@ -221,7 +125,7 @@ class _DocumentBuilder:
             add((node, ELI.id_local, Literal(doc.number)))
         if doc.title:
             add((node, ELI.title, _zh(doc.title)))
-        if self.city is not None:
+        if self.city is not None and doc.city:
             add((node, PKG.city, self.city))
             add((self.city, RDF.type, SCHEMA.City))
             add((self.city, RDFS.label, Literal(doc.city, lang=_lang(doc.city))))
@@ -234,8 +138,8 @@ class _DocumentBuilder:
         self.validity(doc.validity)
         for rule in doc.funding_rules:
             add((node, PKG.fundingRule, self.funding_rule(rule)))
-        for i, rule in enumerate(doc.stacking):
-            add((node, PKG.stacking, self.stacking(URIRef(f"{node}/stacking/{i}"), rule)))
+        for i, stacking in enumerate(doc.stacking):
+            add((node, PKG.stacking, self.stacking(URIRef(f"{node}/stacking/{i}"), stacking)))
         for ref in doc.references:
             add((node, ELI.cites, self.reference(ref)))
         for article in doc.articles:
@@ -359,9 +263,9 @@ class _DocumentBuilder:
         for text in clause.unparsed:
             add((node, PKG.unparsed, _zh(text)))
         if clause.kind == "incentive":
-            for name, text in clause_lists(clause, self.rules).items():
-                if text:
-                    add((node, PKG[f"{name}List"], Literal(text)))
+            for name, listed in clause_lists(clause, self.rules).items():
+                if listed:
+                    add((node, PKG[f"{name}List"], Literal(listed)))
 
     def payout(self, node: URIRef, clause: Clause) -> None:
         """The payout model of ingest.payout: maximum per enterprise, ceiling, counts, requirements."""

@@ -63,7 +63,7 @@ class RemoteStore:
             else:
                 why = f"cannot be reached ({reason})"
             raise PolicyKGError(f"SPARQL endpoint {url} {why}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise PolicyKGError(f"SPARQL endpoint {url} did not answer within {self.timeout_s:g} s") from None
         except ConnectionError as exc:
             raise PolicyKGError(f"SPARQL endpoint {url} dropped the connection ({exc})") from None

@@ -5,7 +5,7 @@ targets), then checks in code what SHACL cannot say: that no node is blank.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -18,7 +18,7 @@ SHAPES_FILE = "shapes.ttl"
 MAX_BLANK_MESSAGES = 20
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shapes(path: str) -> Graph:
     g = Graph()
     g.parse(path, format="turtle")
@@ -79,11 +79,11 @@ def _results(report: Graph) -> tuple[list[str], int]:
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        text = report.value(result, SH.resultMessage)
+        message = report.value(result, SH.resultMessage)
         if severity == SH.Violation:
             violations += 1
-        if text is None:
-            text = f"does not conform to {_show(report.value(result, SH.sourceShape))}"
+        text = message if message is not None else \
+            f"does not conform to {_show(report.value(result, SH.sourceShape))}"
         name = compact(str(severity)).removeprefix("sh:")
         if report.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent \
                 and isinstance(value, URIRef):

@@ -24,7 +24,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from graph.namespaces import XSD, bind_prefixes
+from graph.namespaces import PREFIXES, XSD, bind_prefixes
 from policykg.errors import PolicyKGError
 
 STORE_SUBDIR = "oxigraph"
@@ -246,8 +246,6 @@ def _reader(store_dir: Path | str):
 @functools.lru_cache(maxsize=1)
 def _query_prefixes() -> dict[str, str]:
     """The prefixes a query may use without declaring them: rdflib's defaults and the project's."""
-    from graph.namespaces import PREFIXES
-
     out = {prefix: str(ns) for prefix, ns in Graph().namespaces() if prefix}
     out.update({prefix: str(ns) for prefix, ns in PREFIXES.items()})
     return out

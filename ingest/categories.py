@@ -35,7 +35,8 @@ def scheme() -> dict[str, Concept]:
     out = {}
     for c in g.subjects(rdflib.RDF.type, skos.Concept):
         slug = str(c)[len(CAT):]
-        labels = {l.language: str(l) for l in g.objects(c, skos.prefLabel)}
+        labels = {label.language: str(label) for label in g.objects(c, skos.prefLabel)
+                  if isinstance(label, rdflib.Literal)}
         broader = tuple(sorted(str(b)[len(CAT):] for b in g.objects(c, skos.broader)))
         triggers = tuple(sorted({fold(str(t)) for t in g.objects(c, rdflib.URIRef(PKG + "triggerTerm"))},
                                 key=lambda t: (-len(t), t)))

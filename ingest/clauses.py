@@ -83,9 +83,7 @@ def split_provisions(text: str, title: str | None) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for s, e in sentences:
         chunk = flat[s:e]
-        if merged and re.fullmatch(r"[（(][^）)]*[）)]。?", chunk.strip()):
-            merged[-1] = (merged[-1][0], e)
-        elif merged and not chunk.strip("。 "):
+        if merged and re.fullmatch(r"[（(][^）)]*[）)]。?", chunk.strip()) or merged and not chunk.strip("。 "):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from ingest.figures import Money, cn_number, plain
 from ingest.lexicon import Entry, Lexicon
@@ -99,6 +99,8 @@ class Context:
         text, lex = self.text, self.lex
         after = text[end:end + 6]
         before = text[max(0, start - 5):start]
+        if lex.pattern("threshold", "not-at-least", "(?:{})$").search(text[max(0, start - 6):start]):
+            return None
         if lex.pattern("threshold", "more-than-before", "(?:{})$").search(before) and \
                 not lex.pattern("threshold", "not-more-than", "(?:{})$").search(before):
             return ">=" if after.startswith("（含") else ">"

@@ -11,8 +11,8 @@ the text's length.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from ingest import lexicon as lexicon_mod
 from ingest.context import OTHER, Context, Fields

@@ -18,6 +18,7 @@ TITLE_END = re.compile(r"(?:意见|通知|措施|办法|决定|方案|规定|细
 TITLE_PUNCT = re.compile(r"[。，；：:;,]")
 HEADED_NUMBER = re.compile(r"(?:人民政府|办公厅|办公室|局)文件([\u4e00-\u9fff]{1,8}[〔\[（]\d{4}[〕\]）]\d+号)")
 TOP_LINES = 15
+ADDRESSEE = re.compile(r"^各[^。]{1,60}(?:人民政府|单位|部门|企业|机构)[^。]{0,20}[：:]$")
 INLINE_TITLES = (re.compile(r"关于印发[^。；：，《》]{2,80}?的通知(?:（[^）]*）)?"),
                  re.compile(r"关于[^。；：，《》]{2,80}?(?:意见|通知|措施|办法|决定|方案|规定|细则|计划|政策)(?:（[^）]*）)?"))
 SIGNED = re.compile(r"(?:人民政府办公厅|人民政府办公室|人民政府|局|委员会)(\d{4}年\d{1,2}月\d{1,2}日)(?!印发|起|至|前|以)")
@@ -62,18 +63,27 @@ def read_number(norm: Normalized) -> str | None:
 
 
 def read_title(norm: Normalized, issuer: str | None) -> str | None:
-    """The title: a 关于… line (wrapped over up to four lines), else the first line near the top
-    that ends like a title (…若干措施, …的通知（征求意见稿）) and is no sentence."""
-    lines = [l.strip() for _, l in _lines(norm)]
-    for i, line in enumerate(lines[:TOP_LINES]):
+    """The title: a 关于… line (wrapped over up to four lines), the one nearest above the addressee
+    line (各县（市、区）人民政府…：) when there are several (a portal's list of related documents
+    comes first); else the first line near the top that ends like a title (…若干措施,
+    …的通知（征求意见稿）) and is no sentence; else a 关于… inside running text."""
+    lines = [line.strip() for _, line in _lines(norm)]
+    addressee = next((i for i, text in enumerate(lines[:TOP_LINES * 2]) if ADDRESSEE.search(text)), None)
+    candidates = []
+    for i, line in enumerate(lines[:addressee if addressee is not None else TOP_LINES]):
         if "关于" in line and (issuer is None or line.startswith(issuer) or line.startswith("关于")):
             title = line
             j = i
             while not TITLE_END.search(title) and j + 1 < len(lines) and j - i < 3:
                 j += 1
                 title += lines[j]
+            nxt = lines[j + 1] if j + 1 < len(lines) else ""
+            if nxt.startswith("的") and len(nxt) <= 12 and TITLE_END.search(nxt):
+                j, title = j + 1, title + nxt  # …行动计划（2024—2027年） / 的通知
             if TITLE_END.search(title):
-                return title
+                candidates.append((j, title))
+    if candidates:
+        return candidates[-1][1] if addressee is not None else candidates[0][1]
     for line in lines[:8]:
         if 6 <= len(line) <= 80 and TITLE_END.search(line) and not TITLE_PUNCT.search(line):
             return line

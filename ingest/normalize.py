@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -73,7 +73,7 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=None)
+@cache
 def simplified(ch: str) -> str:
     """The simplified form of one character by OpenCC's character table; itself if it has none
     or OpenCC would make it more than one character.
@@ -85,7 +85,7 @@ def simplified(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
-@lru_cache(maxsize=None)
+@cache
 def in_gb2312(ch: str) -> bool:
     """A character of GB2312, the common simplified set (萬 and 補 are not in it; 著 and 乾 are).
 

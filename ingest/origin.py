@@ -109,10 +109,10 @@ def read_place(norm: Normalized, number: str | None,
     lines = _lines(norm)
     text = norm.text
     for pos, line in lines[:TOP_LINES]:  # issuer line: 温州市人民政府办公室 (…关于…), above the text
-        if re.search(r"[。：:]", line):
-            break  # the addressee or the first sentence: the head of the document is over
         if BANNER.search(line):
             continue
+        if re.search(r"[。：:]", line):
+            break  # the addressee or the first sentence: the head of the document is over
         hit = issuer_at(line.strip())
         if hit and (line.strip() == hit[0] or line.strip()[len(hit[0]):].startswith(("关于", "文件", "印发"))):
             f.offer("issuer-line", hit[1], line.strip(), pos + line.index(hit[0][0]))
@@ -126,8 +126,8 @@ def read_place(norm: Normalized, number: str | None,
     tail = lines[max(0, body_end - END_LINES):body_end]
     for k, (pos, line) in enumerate(tail):  # signature: an issuer alone on a line, by a date
         hit = issuer_at(line.strip())
-        near = [l for _, l in tail[k - 1:k] + tail[k + 1:k + 2]] + [line]
-        if hit and line.strip() == hit[0] and any(DATE_LINE.search(l) for l in near):
+        near = [other for _, other in tail[k - 1:k] + tail[k + 1:k + 2]] + [line]
+        if hit and line.strip() == hit[0] and any(DATE_LINE.search(one) for one in near):
             f.offer("signature", hit[1], hit[0], pos + line.index(hit[0][0]))
             issuer = issuer or hit[0]
     if title:  # 郑州市加快推进跨境电商发展的若干措施

@@ -63,8 +63,9 @@ def to_date(value, where: str, key: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         pass
-    if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text):
-        return parse_date(text)
+    parsed = parse_date(text) if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text) else None
+    if parsed is not None:
+        return parsed
     raise PolicyKGError(f"{where}: {key} '{text}' is not a date: write it as 2024-01-31 or 2024年1月31日")
 
 

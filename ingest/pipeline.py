@@ -19,25 +19,19 @@ from ingest.clauses import split_provisions
 from ingest.context import OTHER
 from ingest.fields import extract
 from ingest.figures import find_money, find_percents
+from ingest.files import doc_id_for
 from ingest.funding import read_funding
 from ingest.metadata import read_number, read_title, read_validity
-from ingest.model import Article, Clause, ClauseFields, Document, Evidence, FundingRule
+from ingest.model import Clause, ClauseFields, Document, Evidence, FundingRule
 from ingest.normalize import Normalized, normalize
 from ingest.origin import is_draft, issuer_at, read_place
 from ingest.overrides import Overrides, apply, read_sidecar, set_place
 from ingest.read import Source, read_source
-from ingest.structure import Body, Structure, parse_structure
+from ingest.structure import parse_structure
 from policykg.errors import PolicyKGError
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 TARGET = re.compile(r"到20\d\d年|培育[^。]{0,30}\d+(?:家|个)|新增[^。]{0,20}\d+家以上|累计开展|每年举办")
 GENERAL = re.compile(r"^本(?:意见|政策|措施|办法|行动计划|计划|通知|规定)|适用于|负责解释|另行制定|为准")
-
-
-def doc_id_for(path: Path) -> str:
-    """A stable, IRI-safe id from the file name: 'Wenzhou 2022(60).txt' -> 'wenzhou-2022-60'."""
-    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower()
-    return stem or "document"
 
 
 def _kind(text: str, instrument: str | None, grants: bool, general: bool) -> str:
@@ -61,17 +55,15 @@ def ingest_text(text: str, file: str, doc_id: str, *, extracted: bool = False) -
     if not norm.text.strip():
         raise PolicyKGError(f"{file}: no text to ingest")
     structure = parse_structure(norm)
-    unstructured = not any(b.article.kind in ("item", "article") and b.article.key != "preamble"
-                           for b in structure.bodies)
-    if unstructured:
-        structure = paragraphs(norm, structure)
+    unstructured = not structure.structured  # then its bodies are the paragraphs (ingest.structure)
     number = read_number(norm)
     title = read_title(norm, None)
     place, issuer, evidence = read_place(norm, number, title)
     if title is None:
         title = read_title(norm, issuer)
-    if issuer is None and title and issuer_at(title):
-        issuer = issuer_at(title)[0]  # 济南市人民政府办公厅关于印发…: the title names its issuer
+    named = issuer_at(title) if title else None  # 济南市人民政府办公厅关于印发…: the title names its issuer
+    if named and (issuer is None or named[0].startswith(issuer)):
+        issuer = named[0]  # and says it more exactly than a portal's 温州市人民政府 header
     doc = Document(
         id=doc_id, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), city=None,
         number=number, title=title, issuer=issuer, validity=read_validity(norm),
@@ -164,26 +156,6 @@ def warnings(doc: Document) -> list[str]:
     return out
 
 
-def paragraphs(norm: Normalized, structure: Structure) -> Structure:
-    """A document without numbering: every paragraph with a sentence in it (up to 抄送) becomes an
-    item of its own, labelled 第N段."""
-    articles, bodies = [], []
-    pos = 0
-    for raw in norm.text[pos:].split("\n"):
-        start, pos = pos, pos + len(raw) + 1
-        line = raw.strip()
-        if line.startswith("抄送"):
-            break
-        if not re.search(r"[。；，,;！？]", line) or line.endswith(("：", ":")) and len(line) < 60:
-            continue  # a title, heading, signature, date, menu line or addressee: no provision
-        n = len(articles) + 1
-        art = Article(key=f"p{n}", label=f"第{n}段", level=1, title=None, kind="item", parent=None,
-                      span=norm.span(start, start + len(raw)))
-        articles.append(art)
-        bodies.append(Body(article=art, start=start, end=start + len(raw), general=False))
-    return Structure(articles=articles, bodies=bodies, front_matter_end=structure.front_matter_end)
-
-
 def file_label(path: Path, root: Path | None) -> str:
     """How provenance names a file: relative to `root` when inside it."""
     return str(path.resolve().relative_to(root.resolve())) if root and _inside(path, root) else str(path)
@@ -195,16 +167,6 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def corpus_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise PolicyKGError(f"{folder}: no such corpus folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED
-                   and p.stem.lower() != "readme")  # a folder's README describes it, it is no policy
-    if not files:
-        raise PolicyKGError(f"{folder}: no documents ({', '.join(SUPPORTED)}) in this folder")
-    return files
 
 
 def _lineage(articles, art):

@@ -13,6 +13,7 @@ import importlib.metadata
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from policykg.errors import PolicyKGError
 
@@ -53,7 +54,7 @@ def _table() -> dict[str, _Row]:
     """adcode (6 digits) -> row, from cpca's data file (read without importing cpca, which loads pandas)."""
     try:
         path = importlib.metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
-        text = path.read_text(encoding="utf-8")
+        text = Path(str(path)).read_text(encoding="utf-8")
     except (importlib.metadata.PackageNotFoundError, OSError) as exc:
         raise PolicyKGError("the administrative divisions table is missing: install the cpca package "
                             "(pip install cpca)") from exc

@@ -35,13 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import docx
 import lxml.html
-import trafilatura
 from charset_normalizer import from_bytes
-from docx.table import Table
-from pypdf import PdfReader
-from trafilatura.settings import use_config
 
 from policykg.errors import PolicyKGError
 
@@ -57,7 +52,7 @@ KINDS: dict[str, Kind] = {
 }
 
 # Control characters that never occur in a text document (tab, LF, VT, FF, CR are allowed).
-_CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x20)) | {0x7F}
+_CONTROL_BYTES = frozenset(range(0x09)) | frozenset(range(0x0E, 0x20)) | {0x7F}
 _BAD_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
@@ -263,8 +258,8 @@ def common_hanzi_share(text: str) -> float:
 
     >>> common_hanzi_share("跨境电商综试区"), common_hanzi_share("跨境電商綜試區")
     (1.0, 1.0)
-    >>> common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡")   # Shift-JIS misread as GB18030
-    0.0
+    >>> round(common_hanzi_share("偙偺暥彂偼擔杮岅偱彂偐傟偰偄傑偡"), 2)   # Shift-JIS misread as GB18030
+    0.19
     >>> common_hanzi_share("abc")
     1.0
     """
@@ -355,6 +350,10 @@ def _read_pdf(data: bytes, path: Path) -> str:
     pypdf_log.setLevel(logging.ERROR)
     # pypdf raises many exception types on damaged files (PdfReadError, ValueError, KeyError,
     # struct.error, zlib.error, ...): any failure while parsing means "not a readable PDF".
+    from pypdf import (
+        PdfReader,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -364,7 +363,7 @@ def _read_pdf(data: bytes, path: Path) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except PolicyKGError:
         raise
-    except Exception as exc:  # noqa: BLE001 - see comment above
+    except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PolicyKGError(
             f"{path} is not a readable PDF: {reason}; re-export it from the original document"
@@ -394,13 +393,15 @@ def _check_docx_expansion(data: bytes, path: Path) -> None:
 
 
 def _read_docx(data: bytes, path: Path) -> str:
+    import docx  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+
     _check_docx_expansion(data, path)
     # python-docx raises PackageNotFoundError, BadZipFile, KeyError, lxml errors, ... on files
     # that are not Word documents: any failure while opening means "not a readable DOCX".
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
-    except Exception as exc:  # noqa: BLE001 - see comment above
+    except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PolicyKGError(
             f"{path} is not a readable Word document (.docx): {reason}; open and re-save it in Word or WPS"
@@ -413,6 +414,10 @@ def _read_docx(data: bytes, path: Path) -> str:
 
 def _docx_lines(container):
     """Paragraph texts in document order; a table gives each cell's paragraphs, row by row."""
+    from docx.table import (
+        Table,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
+
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -428,7 +433,7 @@ def _docx_lines(container):
 
 # --- HTML ---------------------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 INLINE_TAGS = ("b", "strong", "em", "i", "u", "span", "font", "sup", "sub", "small", "big")
 MIN_ARTICLE_HANZI = 20  # fewer hanzi than this is a menu or an error page, not a policy
 
@@ -479,6 +484,10 @@ def cjk_count(text: str) -> int:
 def _trafilatura_config() -> ConfigParser:
     """trafilatura's defaults, but a short notice (under its 250 characters) is still an article,
     not a reason to fall back to the whole page with its banner and menus."""
+    from trafilatura.settings import (
+        use_config,  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+    )
+
     config = deepcopy(use_config())
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_HANZI))
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(MIN_ARTICLE_HANZI))
@@ -490,6 +499,8 @@ def _html_article_text(markup: str, path: Path) -> str:
     """The page's title and main text by trafilatura: one line per paragraph, page chrome left out.
 
     lxml parses in linear time but stops at depth 255; a page nested deeper is refused, not cut."""
+    import trafilatura  # heavy (seconds): imported when needed, so that start-up and refusals stay fast
+
     text = ""
     for recall in (False, True):  # precision first: it drops banners and breadcrumbs
         tree = _parse_html(markup, path)

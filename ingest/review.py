@@ -66,7 +66,8 @@ def as_dict(r: Review) -> dict:
         "structure": "numbered" if r.structured else "unstructured",
         "place": {"city": doc.city, "province": doc.province, "district": doc.district,
                   "level": doc.level or "unknown"},
-        "found": [{"field": e.field, "rule": e.rule, "text": e.text, "result": e.result, "accepted": e.accepted}
+        "found": [{"field": e.field, "rule": e.rule, "text": e.text, "result": e.result, "accepted": e.accepted,
+                   "start": e.span.start if e.span else None, "end": e.span.end if e.span else None}
                   for e in doc.origin],
         "number": doc.number, "title": doc.title, "issuer": doc.issuer, "status": doc.status,
         "source_url": doc.source_url,

@@ -14,12 +14,13 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ingest.model import Document, from_json, to_json
 from policykg import storedir
@@ -103,7 +104,7 @@ def unique_ids(files: list[Path]) -> list[str]:
     ('温州 2022(60).txt' and '温州-2022-60.md') gets a suffix from its own name."""
     import hashlib
 
-    from ingest.pipeline import doc_id_for
+    from ingest.files import doc_id_for
 
     seen: set[str] = set()
     out = []
@@ -123,7 +124,7 @@ def ingest_folder(corpus: Path, root: Path, progress: bool = False,
 
     Large folders are ingested by one worker process per core.
     """
-    from ingest.pipeline import corpus_files
+    from ingest.files import corpus_files
 
     files = corpus_files(corpus)
     ids = unique_ids(files)
@@ -169,21 +170,46 @@ def build(corpus: Path, store: Path, root: Path, progress: bool = False,
     """Ingest a whole folder into a new store. Without `keep_going` any refused file stops the
     build and leaves the store as it was; with it, every other document is built and the report
     lists the refused files (the caller exits non-zero)."""
-    from ingest.pipeline import corpus_files
+    from ingest.files import corpus_files
 
     t0 = time.perf_counter()
     validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
     try:
         docs, extracted, refused = ingest_folder(corpus, root, progress, keep_going)
-        if not docs:
-            raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
-        with storedir.writing(store):
-            report = write(docs, extracted, store, t0, progress, validator)
+        while True:
+            if not docs:
+                raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
+            try:
+                with storedir.writing(store):
+                    report = write(docs, extracted, store, t0, progress, validator)
+                break
+            except ValidationFailed as exc:
+                bad = _violating(docs, str(exc)) if keep_going else {}
+                if not bad:
+                    raise
+                refused += [f"{d.file}: does not conform to ontology/shapes.ttl: {bad[d.id]}" for d in docs
+                            if d.id in bad]
+                docs = [d for d in docs if d.id not in bad]
+                validator = None  # used up: the next attempt validates afresh
         report.refused = refused
         return report
     finally:
         if validator:
             validator.close()
+
+
+def _violating(docs: list[Document], messages: str) -> dict[str, str]:
+    """Document id -> its first violation, for the documents whose nodes the SHACL messages name
+    (every node's IRI carries its document's id as a path segment)."""
+    from graph.rdf import segment
+
+    out = {}
+    for doc in docs:
+        token = re.compile(rf"/{re.escape(segment(doc.id))}(?:[/\s:)]|$)")
+        hit = next((m for m in messages.splitlines() if m.startswith("Violation") and token.search(m)), None)
+        if hit:
+            out[doc.id] = hit.strip()
+    return out
 
 
 def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = (),
@@ -230,7 +256,8 @@ def _free_id(doc_id: str, path: Path, file: str, docs: dict[str, Document]) -> s
 
 def _update(store: Path, root: Path, add, remove, t0: float, validator: Validator, overrides=None,
             replace: bool = False) -> BuildReport:
-    from ingest.pipeline import doc_id_for, file_label, ingest_file
+    from ingest.files import doc_id_for
+    from ingest.pipeline import file_label, ingest_file
 
     docs = {d.id: d for d in load_documents(store)}
     extracted = {}

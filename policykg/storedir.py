@@ -23,9 +23,9 @@ import shutil
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from policykg.errors import PolicyKGError
 

@@ -17,7 +17,8 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def corpus_docs():
     """Clause models of the five corpus documents, by file name."""
-    from ingest.pipeline import corpus_files, ingest_file
+    from ingest.files import corpus_files
+    from ingest.pipeline import ingest_file
 
     return {p.name: ingest_file(p, ROOT)[0] for p in corpus_files(CORPUS)}
 

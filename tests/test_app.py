@@ -147,7 +147,7 @@ def test_compare_changes_url_and_language(app):
     page = html_of(en)
     # city names in pinyin with the Chinese kept (issue 13): Hangzhou (杭州)
     assert "Hangzhou (杭州)" in page and "one-time" in section(page, "Hangzhou")
-    assert "per site" in section(page, "Wenzhou")
+    assert "per website" in section(page, "Wenzhou")  # per:site in ontology/policykg.ttl
 
 
 def test_language_switch_in_the_sidebar(app):

@@ -48,7 +48,7 @@ def test_bad_file_fails_cleanly_and_keeps_the_store(tmp_path, good_store, case):
     r = subprocess.run(POLICYKG + ["build", "--corpus", str(corpus), "--store", str(good_store)],
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode != 0
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, r.stderr
     assert "Traceback" not in r.stderr
     for word in case["words"]:

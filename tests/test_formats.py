@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -59,7 +58,7 @@ def test_ingest_replace_and_remove(tmp_path):
     assert sorted(d["city"] for d in docs) == ["丽水", "台州", "宁波", "杭州", "温州", "运城"]
     ningbo = next(d for d in docs if d["city"] == "宁波")
     text = (store / ningbo["source"]["file"]).read_text("utf-8")  # the extracted text, saved beside the store
-    clauses = [json.loads(l) for l in run("clauses", "--store", str(store), "--city", "宁波").stdout.splitlines()]
+    clauses = [json.loads(line) for line in run("clauses", "--store", str(store), "--city", "宁波").stdout.splitlines()]
     assert clauses and all(re.sub(r"\s", "", text[c["source"]["start"]:c["source"]["end"]])
                            .startswith(re.sub(r"\s", "", c["text"])[:8]) for c in clauses)
     # the same document again, as text this time: replaced, not duplicated

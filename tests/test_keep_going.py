@@ -76,6 +76,8 @@ def test_inspect_json_shows_what_the_document_would_become_without_a_store(tmp_p
     assert d["place"] == {"city": "嘉兴", "province": "浙江省", "district": None, "level": "city"}
     used = [f for f in d["found"] if f["field"] == "place" and f["accepted"]]
     assert [(f["rule"], f["result"]) for f in used] == [("issuer-line", "嘉兴 (浙江省, city)")]
+    text = (ORIGIN / "jiaxing-on-a-ningbo-portal.txt").read_text("utf-8")
+    assert text[used[0]["start"]:used[0]["end"]] == used[0]["text"]  # cited at its place in the file
     assert d["number"] == "嘉政办发〔2024〕8号" and d["issuer"] == "嘉兴市人民政府办公室"
     # 三、本政策自2024年5月1日起施行，有效期至2026年12月31日。
     assert (d["validity"]["valid_from"], d["validity"]["valid_to"]) == ("2024-05-01", "2026-12-31")
@@ -115,3 +117,28 @@ def _env() -> dict:
     import os
 
     return dict(os.environ)
+
+
+def test_keep_going_leaves_out_a_document_that_breaks_the_shapes(tmp_path, monkeypatch):
+    """A document whose graph violates a shape is refused with its violation; the rest is built."""
+    import rdflib
+
+    import graph.shacl
+    from policykg.build import build, load_documents
+
+    strict = graph.shacl.shapes_graph() + rdflib.Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix pkg: <https://w3id.org/policykg/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        <urn:test:ascii-ids> a sh:PropertyShape ; sh:targetClass pkg:Document ;
+            sh:path dcterms:identifier ; sh:pattern "^[a-z]" ;
+            sh:message "a test shape: ids start with a Latin letter" .
+    """, format="turtle")
+    monkeypatch.setattr(graph.shacl, "shapes_graph", lambda: strict)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copy(ORIGIN / "yangjiang-call-for-applications.txt", corpus / "阳江-申报通知.txt")
+    report = build(corpus, tmp_path / "store", ROOT, keep_going=True)
+    assert len(report.refused) == 1
+    assert "阳江-申报通知.txt" in report.refused[0] and "ids start with a Latin letter" in report.refused[0]
+    assert sorted(d.city for d in load_documents(tmp_path / "store")) == ["丽水", "台州", "杭州", "温州", "运城"]

@@ -32,7 +32,7 @@ def articles(text: str):
 
 
 def test_one_line_pdf_text_has_its_numbered_parts():
-    norm, structure, by_label = articles(ONE_LINE)
+    _, structure, by_label = articles(ONE_LINE)
     assert structure.structured
     assert list(by_label) == ["序言", "一、", "一、1", "一、2", "二、", "二、1", "二、2"]
     assert (by_label["一、"].kind, by_label["一、"].title) == ("section", "支持主体培育")
@@ -42,14 +42,14 @@ def test_one_line_pdf_text_has_its_numbered_parts():
 
 def test_a_number_that_does_not_go_on_is_text():
     """"详见附表3.对…" continues 1. 2. in form, but nothing numbered 4 follows: it is text."""
-    norm, structure, by_label = articles(ONE_LINE)
+    _, _, by_label = articles(ONE_LINE)
     item = by_label["一、2"]
     assert ONE_LINE[item.span.start:item.span.end] == (
         "2.支持企业参加展会。对参加境外展会的企业，每个展位补助最高 2.5万元，详见附表3.对展会组织方另行奖励。")
 
 
 def test_spans_cite_the_one_line_original_with_the_page_marker_as_a_gap():
-    norm, structure, by_label = articles(ONE_LINE)
+    norm, structure, _ = articles(ONE_LINE)
     body = next(b for b in structure.bodies if b.article.label == "一、1")
     assert norm.text[body.start:body.end] == (
         "鼓励企业自建独立站。对自建独立站的企业，按实际投入的50%给予补助，单个独立站补助最高不超过20万元。")
@@ -62,7 +62,7 @@ def test_spans_cite_the_one_line_original_with_the_page_marker_as_a_gap():
 
 
 def test_preamble_is_cut_from_the_addressee_in_one_line():
-    norm, structure, by_label = articles(ONE_LINE)
+    norm, structure, _ = articles(ONE_LINE)
     pre = next(b for b in structure.bodies if b.article.label == "序言")
     assert norm.text[pre.start:pre.end] == "为加快跨境电商发展，特制定如下意见。"
 
@@ -104,8 +104,8 @@ def test_a_notice_without_numbering_becomes_paragraphs():
     assert list(by_label) == ["第1段", "第2段"]
     texts = [norm.text[b.start:b.end] for b in structure.bodies]
     assert texts == [
-        "为支持跨境电商发展，现将2024年度专项资金申报有关事项通知如下。对年跨境电商出口额达500万美元以上的企业，"
-        "给予最高不超过30万元的奖励；对新建海外仓的企业，按实际投入的30%给予补助。",
+        ("为支持跨境电商发展，现将2024年度专项资金申报有关事项通知如下。对年跨境电商出口额达500万美元以上的企业，"
+         "给予最高不超过30万元的奖励；对新建海外仓的企业，按实际投入的30%给予补助。"),
         "申报截止时间为2024年6月30日，逾期不予受理。",
     ]
     first = structure.bodies[0]
@@ -146,13 +146,13 @@ def test_a_wrapped_first_line_is_not_a_title():
 
 def test_enumerations_inside_text_are_not_numbering():
     text = "（一）对企业给予补助。（二）本条所称企业除“六、七、九”条外，共三、四个类别；（三）其他事项。"
-    norm, structure, by_label = articles(text)
+    _, _, by_label = articles(text)
     assert list(by_label) == ["（一）", "（二）", "（三）"]
 
 
 def test_wechat_decoration_and_inline_numbering():
     text = "◆ 一、支持跨境电商发展 ▶ 1.鼓励企业自建独立站🔥。对自建独立站的企业给予补助。★ 2.支持参展。每个展位补助2万元。"
-    norm, structure, by_label = articles(text)
+    norm, _, by_label = articles(text)
     assert norm.text == "一、支持跨境电商发展1.鼓励企业自建独立站。对自建独立站的企业给予补助。2.支持参展。每个展位补助2万元。\n"
     assert list(by_label) == ["一、", "一、1", "一、2"]
 
@@ -248,13 +248,13 @@ def test_browser_print_headers_and_footers_are_page_furniture():
 def test_chapters_articles_enclosed_numbers_and_directions():
     text = ("第一章 总则 第一条 为促进跨境电商发展，制定本办法。第二章 扶持措施 第二条 对企业给予以下支持：⑴自建独立站的，"
             "给予10万元补助；⑵参加展会的，给予2万元补助。第三条 本办法自2024年1月1日起施行。")
-    norm, structure, by_label = articles(text)
+    _, structure, by_label = articles(text)
     assert list(by_label) == ["第一章", "第一条", "第二章", "第二条", "第二条⑴", "第二条⑵", "第三条"]
     assert [by_label[k].title for k in ("第一章", "第二章")] == ["总则", "扶持措施"]
     assert by_label["第二条"].kind == "item"  # "对企业给予以下支持：" leads into its items; it is no heading
     assert by_label["第二条⑴"].parent == by_label["第二条"].key
-    norm, structure, by_label = articles("申报方向如下。方向一：独立站建设。对自建独立站的企业给予10万元补助。"
-                                         "方向二：海外仓建设。对新建海外仓的企业给予20万元补助。")
+    _, structure, by_label = articles("申报方向如下。方向一：独立站建设。对自建独立站的企业给予10万元补助。"
+                                      "方向二：海外仓建设。对新建海外仓的企业给予20万元补助。")
     assert [(a.label, a.title) for a in structure.articles] == [("方向一", "独立站建设"), ("方向二", "海外仓建设")]
-    norm, structure, by_label = articles("重点支持项目：(01)独立站建设。给予10万元补助。(02)海外仓建设。给予20万元补助。")
+    _, structure, by_label = articles("重点支持项目：(01)独立站建设。给予10万元补助。(02)海外仓建设。给予20万元补助。")
     assert list(by_label) == ["（01）", "（02）"]

@@ -315,3 +315,23 @@ def test_cli_errors_are_one_line(built_store, args, message):
     assert out.returncode != 0
     assert message in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+# --- pages and filters ------------------------------------------------------------------------------
+
+def test_pages_filters_and_totals_match_the_corpus(built_store):
+    # 温州 supports exhibitions in 二、10 (参加境内外展会: 境外 3万元, 境内 4000元, 70%) and 三、14 (进口展会:
+    # 所有企业年度累计补助最高不超过 300万元): two incentives, in article order
+    page = nq.run_page("compare-category", {"category": "exhibition", "city": "温州市"}, "rdf", built_store)
+    assert page.total == 2 and [r[2] for r in page.rows] == ["二、10", "三、14"]
+    assert page.rows[0][6] == ("30000 CNY (境外)", "4000 CNY (境内)")
+    # the exhibition caps, highest first: 300万 (温州 三、14), then 3万 境外 (温州 二、10), 2.5万 per booth
+    # (运城 第三条（一）: 展位费 ... 每个展位最高补助 2.5 万元); the second page of one row is the second cap
+    page = nq.run_page("top-caps", {"category": "exhibition", "limit": "1", "offset": "1"}, "rdf", built_store)
+    assert (page.rows[0][3], page.rows[0][4], page.offset, page.limit) == ("wenzhou-2022-60/2.10/c1", Decimal(30000), 1, 1)
+    assert page.summary() == f"rows 2-2 of {page.total}"
+    # 5 cities x the 29 concepts of ontology/categories.ttl
+    assert nq.run_page("coverage-matrix", {"limit": "0"}, "rdf", built_store).total == 145
+    # 杭州's three funding rules (市级 100%; 50:50; 25:75): past them, no rows and still the total
+    past = nq.run_page("funding-rules", {"city": "杭州", "offset": "3"}, "rdf", built_store)
+    assert (past.rows, past.total) == ([], 3)

@@ -217,7 +217,7 @@ def test_a_first_load_gives_the_same_graph_and_schema_as_a_reload(settings, buil
             if cypher:
                 driver.execute_query(cypher, params, database_=settings["database"])
 
-    wipe()  # an empty database: every node and relationship is CREATEd, the schema made afterwards
+    wipe()  # an empty database: the schema is there first, then every node and relationship is CREATEd
     report = pg_neo4j.load(built_store, settings)
     assert (report.stale_nodes, report.stale_relationships) == (0, 0)
     assert dump(settings) == before

@@ -78,8 +78,8 @@ def test_ontology_files_have_no_blank_nodes(onto):
 def test_every_pkg_term_has_a_zh_and_an_en_label(onto):
     terms = {t for t in _declared(onto) | _typed(onto) if str(t).startswith(str(ns.BASE))}
     missing = sorted(str(t) for t in terms
-                     if {l.language for l in onto.objects(t, RDFS.label) if isinstance(l, Literal)} < {"zh", "en"}
-                     and not (t, RDF.type, ns.SKOS.Concept) in onto and t != ns.CATEGORY_SCHEME)
+                     if {label.language for label in onto.objects(t, RDFS.label) if isinstance(label, Literal)} < {"zh", "en"}
+                     and (t, RDF.type, ns.SKOS.Concept) not in onto and t != ns.CATEGORY_SCHEME)
     assert not missing, f"without both a zh and an en rdfs:label: {missing}"
 
 
@@ -103,7 +103,7 @@ def test_category_scheme_is_complete_skos(onto):
     assert len(concepts) > 20
     for concept in concepts:
         assert (concept, ns.SKOS.inScheme, ns.CATEGORY_SCHEME) in onto
-        assert {l.language for l in onto.objects(concept, ns.SKOS.prefLabel)} == {"zh", "en"}
+        assert {label.language for label in onto.objects(concept, ns.SKOS.prefLabel)} == {"zh", "en"}
         for broader in onto.objects(concept, ns.SKOS.broader):
             assert broader in concepts
 

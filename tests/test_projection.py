@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph import projection as pj
+from policykg.build import load_documents
 from policykg.errors import PolicyKGError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ CITIES = ["丽水", "台州", "杭州", "温州", "运城"]
 
 @pytest.fixture(scope="module")
 def graph(built_store):
-    return pj.project(built_store)
+    return pj.project_documents(load_documents(built_store))
 
 
 def test_projection_has_cities_categories_and_incentives(graph):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +23,19 @@ from graph.rdf import documents_to_graph
 from graph.shacl import validate
 from graph.store import load_graph, open_store, query, reading_store, store_path, write_store
 from ingest.model import (
-    Amount, Article, Bonus, Clause, Document, FundingRule, Rate, Reference, Span, StackingRule,
-    Threshold, Tier, Validity,
+    Amount,
+    Article,
+    Bonus,
+    Clause,
+    Document,
+    FundingRule,
+    Rate,
+    Reference,
+    Span,
+    StackingRule,
+    Threshold,
+    Tier,
+    Validity,
 )
 from policykg.cli import main
 from policykg.errors import PolicyKGError
@@ -368,8 +378,8 @@ def test_zh_and_en_labels_side_by_side(built):
     clause = _c("wenzhou-2022-60", "1.2", "c1")
     langs = sorted(label.language for label in built.objects(clause, RDFS.label))
     assert langs == ["en", "zh"]
-    assert {l.language for l in built.objects(PKG.Clause, RDFS.label)} == {"en", "zh"}
-    assert {l.language for l in built.objects(INSTRUMENT["case-by-case"], RDFS.label)} == {"en", "zh"}
+    assert {label.language for label in built.objects(PKG.Clause, RDFS.label)} == {"en", "zh"}
+    assert {label.language for label in built.objects(INSTRUMENT["case-by-case"], RDFS.label)} == {"en", "zh"}
 
 
 def test_categories_link_to_concepts_with_their_broader_ones(built):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.read import Source, read_source
+from policykg.errors import PolicyKGError
 from tests.fixtures_make import (
     HTML_NOISE,
     make_bom,
@@ -20,8 +22,6 @@ from tests.fixtures_make import (
     make_scanned_pdf,
     source_lines,
 )
-from ingest.read import Source, read_source
-from policykg.errors import PolicyKGError
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DOCS = sorted(p.name for p in CORPUS.glob("*.txt"))
@@ -239,14 +239,14 @@ BAD_INPUTS = [
     ("policy.doc", lambda d: b"\xd0\xcf\x11\xe0", "unsupported file type '.doc'"),
     ("policy.xlsx", lambda d: b"PK", "supported: .txt .md .pdf .docx .html .htm"),
     ("README", lambda d: b"text", "(no extension)"),
-    ("notes.pdf", lambda d: "单个独立站补助".encode("utf-8"), "is not a readable PDF: no %PDF header"),
+    ("notes.pdf", lambda d: "单个独立站补助".encode(), "is not a readable PDF: no %PDF header"),
     (
         "truncated.pdf",
         lambda d: make_pdf(WENZHOU, d / "full.pdf").read_bytes()[:3000],
         "is not a readable PDF:",
     ),
     ("scan.pdf", lambda d: make_scanned_pdf(d / "s.pdf").read_bytes(), "has no text layer (scanned PDF?)"),
-    ("notes.docx", lambda d: "单个独立站补助".encode("utf-8"), "is not a readable Word document (.docx)"),
+    ("notes.docx", lambda d: "单个独立站补助".encode(), "is not a readable Word document (.docx)"),
     ("other.docx", lambda d: _zip_without_word_parts(), "is not a readable Word document (.docx)"),
     ("blank.docx", lambda d: _empty_docx(d / "e.docx"), "is empty"),
     ("menu.html", lambda d: "<html><body><nav>首页</nav><script>x()</script></body></html>".encode(), "has no article text"),

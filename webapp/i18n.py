@@ -1,14 +1,18 @@
 """Every label the app shows, in Chinese and English, and `t(key)` to pick one for the current language.
 
 The language lives in st.session_state["lang"] ("zh" or "en"; `?lang=en` in the URL sets it).
-Vocabulary of the clause models (instruments, what an amount is per, threshold metrics, units,
-funding kinds) is translated here too, so every view says the same thing the same way.
+The terms of the clause models (instruments, amount roles, what an amount is per, threshold
+metrics, categories) are shown with the ontology's own zh/en labels (graph/vocabulary.py), so the
+app, the graph and the exports say the same thing the same way; the lexicon's terms
+(ontology/lexicon/) label the rest, and the app's own words (units, funding kinds) are here.
 """
 from __future__ import annotations
 
+from pypinyin import lazy_pinyin
+
+from graph.vocabulary import term_label
 from ingest import lexicon
 from ingest.model import UNKNOWN_CITY
-from pypinyin import lazy_pinyin
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -151,40 +155,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.measure": ("措施", "measure"),
     "kind.target": ("目标", "target"),
     "kind.general": ("一般规定", "general"),
-    "instrument.fixed": ("定额奖补", "fixed sum"),
-    "instrument.proportional": ("按比例补助", "share of costs"),
-    "instrument.per-unit": ("按量补助", "per unit"),
-    "instrument.tiered": ("分档奖励", "tiered"),
-    "instrument.case-by-case": ("一事一议", "case by case"),
-    "instrument.reference": ("参照执行", "by reference"),
-    "instrument.unspecified": ("给予扶持（未写明方式）", "support (form not stated)"),
-    "instrument.ceiling": ("仅有上限", "ceiling only"),
-    "role.cap": ("上限", "cap"),
-    "role.award": ("奖励", "award"),
-    "role.per-unit": ("单价", "per unit"),
-    "role.bonus": ("加码", "bonus"),
-    "role.tier": ("分档", "tier"),
-    "role.pool": ("所有企业合计的资金总额", "pool for all enterprises together"),
-    "per.enterprise": ("每家企业", "per enterprise"),
-    "per.all-enterprises": ("所有企业合计", "all enterprises together"),
-    "per.site": ("每个独立站", "per site"),
-    "per.booth": ("每个展位", "per booth"),
-    "per.store": ("每个店铺", "per store"),
-    "per.institution": ("每个机构", "per institution"),
-    "per.operator": ("每个运营主体", "per operator"),
-    "per.platform": ("每个平台", "per platform"),
-    "per.event": ("每个活动", "per event"),
-    "per.session": ("每场次", "per session"),
-    "per.center": ("每个选品中心", "per centre"),
-    "per.warehouse": ("每个海外仓", "per warehouse"),
-    "per.brand": ("每个品牌", "per brand"),
-    "per.person": ("每人", "per person"),
-    "per.flight": ("每班", "per flight"),
     "per.year": ("每年", "per year"),
     "per.m2": ("每平方米", "per m²"),
-    "per.usd": ("每美元", "per USD"),
-    "per.parcel": ("每件", "per parcel"),
-    "per.district": ("每个区、县", "per district"),
     "period.one-time": ("一次性", "one-time"),
     "period.yearly": ("每年", "per year"),
     "period.term": ("政策期内", "for the policy's term"),
@@ -194,28 +166,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit.enterprise added": ("每新增一家", "per enterprise added"),
     "unit.flight": ("每班", "per flight"),
     "unit.m2-month": ("每平方米每月", "per m² per month"),
-    "metric.exports": ("出口额", "exports"),
-    "metric.imports": ("进口额", "imports"),
-    "metric.trade": ("进出口额", "trade"),
-    "metric.turnover": ("交易额", "turnover"),
-    "metric.revenue": ("营收", "revenue"),
-    "metric.investment": ("投资额", "investment"),
-    "metric.contract-value": ("合同金额", "contract value"),
-    "metric.logistics-revenue": ("物流收入", "logistics revenue"),
-    "metric.service-exports": ("服务贸易出口额", "service exports"),
-    "metric.area": ("面积", "area"),
-    "metric.growth": ("增幅", "growth"),
-    "metric.ownership": ("持股", "ownership"),
-    "metric.enrolment": ("招生人数", "enrolment"),
-    "metric.trainees": ("培训人数", "trainees"),
-    "metric.training-days": ("培训天数", "training days"),
-    "metric.contract-years": ("劳动合同年限", "contract years"),
-    "metric.operating-time": ("运营时间", "operating time"),
-    "metric.enterprises": ("企业数", "enterprises"),
-    "metric.enterprises-served": ("服务企业数", "enterprises served"),
-    "metric.flights": ("班次", "flights"),
-    "metric.orders": ("单量", "orders"),
-    "metric.share": ("占比", "share"),
     "tunit.USD": ("美元", "USD"),
     "tunit.CNY": ("元", "yuan"),
     "tunit.m2": ("平方米", "m²"),
@@ -411,6 +361,7 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+TERM_KINDS = ("instrument", "per", "metric", "role", "category")  # labelled in ontology/*.ttl (graph.vocabulary)
 LEXICON_FAMILY = {"tunit": "unit"}  # vocab prefixes named differently from their lexicon family
 
 
@@ -419,15 +370,22 @@ def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
 
     >>> vocab("per", "site", "zh"), vocab("per", "galaxy", "en"), vocab("metric", "other", "en")
     ('每个独立站', 'galaxy', 'other metric')
+    >>> vocab("metric", "days", "en"), vocab("metric", "parcels", "zh"), vocab("per", "project", "en")
+    ('days', '件数', 'per project')
     """
     if value is None:
         return ""
+    lang = lang or current()
+    if prefix in TERM_KINDS:  # a term of the ontology: its labels, the one vocabulary
+        label = term_label(prefix, value, lang)
+        if label is not None:
+            return label
     key = f"{prefix}.{value}"
     if key in LABELS:
         return t(key, lang)
     entry = lexicon.default().terms(LEXICON_FAMILY.get(prefix, prefix)).get(value)
     if entry is not None and entry.zh and entry.en:  # a term the table lacks: the ontology's labels
-        return entry.zh if (lang or current()) == "zh" else entry.en
+        return entry.zh if lang == "zh" else entry.en
     return value
 
 

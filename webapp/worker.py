@@ -18,7 +18,8 @@ import multiprocessing
 import os
 import resource
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from policykg.errors import PolicyKGError
 from policykg.lifetime import end_with_parent
@@ -53,8 +54,8 @@ def _ctx():
 def short(message: str) -> str:
     """An error message as one line of at most MAX_ERROR characters.
 
-    >>> short("a\\nb" + "x" * 600)[-30:]
-    'xxxxxxxxxx… (604 characters)'
+    >>> short("a\\nb" + "x" * 600)[-30:]   # one line "a b xxx…": 3 + 600 characters
+    'xxxxxxxxxxxx… (603 characters)'
     """
     one = " ".join(message.split())
     return one if len(one) <= MAX_ERROR else f"{one[:MAX_ERROR]}… ({len(one)} characters)"

@@ -5,14 +5,12 @@
 query prints one page (`--param limit=100 --param offset=0` by default) and says on stderr which
 rows of how many it printed. The same
 options serve `policykg query NAME` (policykg/commands/query.py hands a NAME over to
-`run_named_args`). Rows are normalised (graph.named_queries), so both backends print the same.
+`run_named_args`). Rows are normalised (graph.named_queries), so both backends print the same, and
+printed by policykg/commands/_output.py, the writer `policykg query` uses too.
 """
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date
-from decimal import Decimal
 
 from policykg.commands._common import TABLE_FORMATS, add_output, add_store, store_of
 from policykg.errors import PolicyKGError
@@ -74,6 +72,7 @@ def list_queries() -> int:
 def run_named_args(args, name: str) -> int:
     """Run the named query `name` with the options of `add_named_options` and print it."""
     from graph.named_queries import run_page
+    from policykg.commands._output import render
 
     settings = None
     if args.backend == "neo4j":
@@ -87,27 +86,3 @@ def run_named_args(args, name: str) -> int:
         sys.stderr.write(page.summary() + (f" (next page: --param offset={page.offset + len(page.rows)})" if more else "")
                          + "\n")
     return 0
-
-
-def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
-    """Normalised rows as a table, CSV (lists joined with '; ') or JSON (lists as arrays)."""
-    if fmt == "json":
-        lines = ["  {" + ", ".join(f"{json.dumps(c, ensure_ascii=False)}: {_json(v)}" for c, v in zip(columns, row)) + "}"
-                 for row in rows]
-        return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
-    from graph.named_queries import text_value
-    from policykg.commands.query import render as render_rows
-
-    flat = [tuple(text_value(v) if isinstance(v, tuple) else v for v in row) for row in rows]
-    return render_rows(columns, flat, fmt)
-
-
-def _json(value) -> str:
-    """A JSON value; a Decimal is written as a number with exactly its digits."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_json(v) for v in value) + "]"
-    if isinstance(value, date):
-        return json.dumps(value.isoformat())
-    return json.dumps(value, ensure_ascii=False)

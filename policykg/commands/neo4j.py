@@ -65,7 +65,7 @@ def _bars():
 
     bars: dict[str, tqdm] = {}
 
-    def bar(name: str, unit: str, total: int) -> tqdm:
+    def bar(name: str, unit: str, total: int | None) -> tqdm:
         if name not in bars:
             bars[name] = tqdm(total=total, desc=name, unit=unit, unit_scale=True, delay=2, leave=False)
         return bars[name]
@@ -126,7 +126,7 @@ def run_model(args) -> int:
 def run_cypher(args) -> int:
     from graph.guard import check_cypher_plan, check_cypher_readonly
     from graph.neo4j import run_read
-    from policykg.commands.query import render
+    from policykg.commands._output import render
 
     text = read_query_file(args.file, "Cypher")
     check_cypher_readonly(text)

@@ -14,7 +14,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.attacks.browser import App, HealthTimer, build_store, make_driver, open_and_wait, page_text, worker_pids
+from tests.attacks.browser import (
+    App,
+    HealthTimer,
+    build_store,
+    make_driver,
+    open_and_wait,
+    page_text,
+    worker_pids,
+)
 
 # a cross product of the store with itself four times over: never ends on 10,000 triples
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -5,7 +5,6 @@ A missing browser or driver fails the tests with what to install; nothing is ski
 from __future__ import annotations
 
 import pytest
-
 from harness import App, BrowserMissing, build_store, chromium_paths, make_driver
 
 

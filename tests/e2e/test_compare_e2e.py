@@ -6,10 +6,9 @@ wenzhou-2022-60.txt 一、2 “单个独立站补助最高不超过20万元”; 
 """
 from __future__ import annotations
 
+from harness import open_and_wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
-from harness import open_and_wait
 
 CITIES = ["温州", "丽水", "杭州", "台州", "运城"]
 

@@ -9,10 +9,9 @@ Hand-read from corpus/: 温州 一、2 "单家企业申报独立站数量不超�
 """
 from __future__ import annotations
 
+from harness import open_and_wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
-from harness import open_and_wait
 
 MAXIMA = {"温州": "40万元", "运城": "30万元", "杭州": "200万元", "丽水": "50万元", "台州": "100万元"}
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
+from harness import open_and_wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
-from harness import open_and_wait
 
 CITIES = ["温州", "丽水", "杭州", "台州", "运城"]
 

@@ -13,6 +13,7 @@ import io
 
 import streamlit as st
 
+from policykg import config
 from policykg.errors import PolicyKGError
 from webapp import tasks, worker
 from webapp.i18n import t
@@ -84,17 +85,19 @@ def param_input(p, ctx: Ctx, key: str):
 def run_query(ctx: Ctx, backend: str, text: str, timeout_s: float, limit: int) -> tuple[list[str], list[tuple], bool]:
     """The query as written, in a worker process (webapp.worker) killed at the time limit plus a
     grace second or when the user stops the page."""
-    task = (tasks.sparql, ctx.store) if backend == "sparql" else (tasks.cypher,)
-    args = (*task[1:], text) if backend == "sparql" else (text, {})
-    return worker.run(task[0], *args, timeout_s, limit, timeout_s=timeout_s + GRACE_S, what=t("console.running"),
+    if backend == "sparql":
+        task, args = tasks.sparql, (ctx.store, text)
+    else:
+        task, args = tasks.cypher, (config.neo4j_settings(), text, {})
+    return worker.run(task, *args, timeout_s, limit, timeout_s=timeout_s + GRACE_S, what=t("console.running"),
                       status=st.empty())
 
 
 def run_named(ctx: Ctx, example, params: dict, backend: str, timeout_s: float):
     """A named query's page (graph.named_queries.run_page binds the parameters as values, no
     pasting), in a worker process like every console query."""
-    return worker.run(tasks.named_page, example.name, params, backend, ctx.store, timeout_s,
-                      timeout_s=timeout_s + GRACE_S, what=t("console.running"), status=st.empty())
+    return worker.run(tasks.named_page, example.name, params, backend, ctx.store, config.neo4j_settings(),
+                      timeout_s, timeout_s=timeout_s + GRACE_S, what=t("console.running"), status=st.empty())
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:

@@ -32,7 +32,7 @@ def page(stamp: str, store: str, node: str, lang: str) -> tuple[str, list[dict]]
 
     sub = neighbourhood(projection(stamp, store), node)
     if lang == "en":
-        for n, d in sub.nodes(data=True):
+        for _, d in sub.nodes(data=True):
             if d.get("kind") == "category":
                 d["label"] = d.get("label_en", d["label"])
             elif d.get("kind") == "city":

@@ -19,8 +19,8 @@ from pathlib import Path
 import streamlit as st
 
 from policykg import config
-from policykg.errors import PolicyKGError
 from policykg.build import replaced_by
+from policykg.errors import PolicyKGError
 from webapp import tasks, worker
 from webapp.i18n import city as city_name
 from webapp.i18n import t
@@ -53,7 +53,8 @@ ADD_TIMEOUT_S = 300.0  # adding it: waiting for the store's lock, ingesting, wri
 def preview(path: Path):
     """The review of the document the pipeline reads from `path`, made in a worker process
     (webapp.worker); raises PolicyKGError when it cannot, runs too long or takes too much memory."""
-    return worker.run(tasks.preview, path, timeout_s=PREVIEW_TIMEOUT_S, what=t("upload.reading"), status=st.empty())
+    return worker.run(tasks.preview, path, config.project_root(), timeout_s=PREVIEW_TIMEOUT_S,
+                      what=t("upload.reading"), status=st.empty())
 
 
 WARNING_KEYS = {"unstructured": "upload.warn.unstructured", "no city": "upload.warn.city",
@@ -108,8 +109,8 @@ def stored_name(folder: Path, name: str, data: bytes) -> str:
 
 def add_to_store(store: Path, path: Path, replace: bool = False):
     """policykg.build.update with this one file, in a worker process; returns its report."""
-    return worker.run(tasks.add_to_store, store, path, replace, timeout_s=ADD_TIMEOUT_S, what=t("upload.adding"),
-                      status=st.empty())
+    return worker.run(tasks.add_to_store, store, path, config.project_root(), replace, timeout_s=ADD_TIMEOUT_S,
+                      what=t("upload.adding"), status=st.empty())
 
 
 def sync_neo4j(ctx: Ctx) -> str | None:

@@ -1,0 +1,107 @@
+"""The ontology as the one vocabulary: its graph (ontology/policykg.ttl and categories.ttl, parsed
+once per process) and every term's label in Chinese and English, for the graph writer, the list
+renderings, the app and the CLI alike.
+
+A term is named by its kind and its slug, the value the clause models hold: ("instrument",
+"per-unit"), ("per", "site"), ("metric", "days"), ("role", "cap"), ("category", "independent-site").
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from graph.iris import segment
+from graph.namespaces import CAT, INSTRUMENT, METRIC, PER, PKG, RDF, RDFS, SKOS, bind_prefixes
+from policykg.config import ontology_dir
+
+ONTOLOGY_FILES = ("policykg.ttl", "categories.ttl")
+
+COMPARISONS = {">=": PKG.atLeast, ">": PKG.moreThan, "<=": PKG.atMost, "<": PKG.lessThan}
+
+# what a clause model's amount role is, as an ontology class
+AMOUNT_CLASSES = {
+    "award": PKG.Award, "cap": PKG.Cap, "per-unit": PKG.PerUnitAmount, "bonus": PKG.BonusAmount,
+    "tier": PKG.TierAmount, "pool": PKG.Pool,
+}
+
+# the kinds of term a clause model holds, and the class (or scheme) whose members they are
+KINDS = {"instrument": PKG.Instrument, "per": PKG.PerBasis, "metric": PKG.Metric, "category": SKOS.Concept}
+_NAMESPACES = {"instrument": INSTRUMENT, "per": PER, "metric": METRIC, "category": CAT}
+
+
+@cache
+def _ontology_triples(folder: str) -> tuple:
+    g = Graph()
+    for name in ONTOLOGY_FILES:
+        g.parse(Path(folder) / name, format="turtle")
+    return tuple(g)
+
+
+def ontology_graph() -> Graph:
+    """The ontology and the category scheme as one graph (parsed once per process)."""
+    g = Graph()
+    bind_prefixes(g)
+    for triple in _ontology_triples(str(ontology_dir())):
+        g.add(triple)
+    return g
+
+
+@cache
+def _labels() -> dict[str, dict[str, str]]:
+    """{IRI: {language: label}} of every labelled resource (skos:prefLabel before rdfs:label)."""
+    g = ontology_graph()
+    out: dict[str, dict[str, str]] = {}
+    for prop in (RDFS.label, SKOS.prefLabel):
+        for s, o in g.subject_objects(prop):
+            if isinstance(o, Literal) and o.language:
+                out.setdefault(str(s), {})[o.language] = str(o)
+    return out
+
+
+@cache
+def symbols() -> dict[str, str]:
+    """The comparison individuals' symbols (pkg:atLeast -> ">="), by IRI."""
+    return {str(s): str(o) for s, o in ontology_graph().subject_objects(PKG.symbol)}
+
+
+def term_iri(kind: str, slug: str) -> URIRef:
+    """The IRI of the term `slug` of `kind`.
+
+    >>> str(term_iri("per", "site")), str(term_iri("role", "per-unit"))
+    ('https://w3id.org/policykg/per/site', 'https://w3id.org/policykg/ontology#PerUnitAmount')
+    """
+    if kind == "role":
+        return AMOUNT_CLASSES[slug]
+    return _NAMESPACES[kind][segment(slug)]
+
+
+def label(iri: URIRef | str, lang: str) -> str | None:
+    """The label of `iri` in `lang` ("zh" or "en"), or None when the ontology gives none."""
+    return _labels().get(str(iri), {}).get(lang)
+
+
+def term_label(kind: str, slug: str, lang: str) -> str | None:
+    """The label of a clause-model value in `lang`, or None for a slug the ontology does not declare.
+
+    >>> term_label("metric", "days", "zh"), term_label("per", "activity", "en")
+    ('天数', 'per activity')
+    >>> term_label("per", "galaxy", "en") is None, term_label("colour", "red", "en") is None
+    (True, True)
+    """
+    if kind not in _NAMESPACES and kind != "role":
+        return None
+    if kind == "role" and slug not in AMOUNT_CLASSES:
+        return None
+    return label(term_iri(kind, slug), lang)
+
+
+def terms(kind: str) -> list[str]:
+    """Every slug of `kind` the ontology declares, sorted (roles: the amount classes' roles)."""
+    if kind == "role":
+        return sorted(AMOUNT_CLASSES)
+    g = ontology_graph()
+    base = str(_NAMESPACES[kind])
+    return sorted(str(s)[len(base):] for s in g.subjects(RDF.type, KINDS[kind])
+                  if str(s).startswith(base))
