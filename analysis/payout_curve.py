@@ -99,7 +99,7 @@ def curve(docs: list[Document], category: str, on: date, spends: list[Decimal] |
     """
     make = SPEND_PROFILES[category][0]
     spends = spends or SPENDS
-    cities = sorted({d.city_shown for d in docs})
+    cities = sorted({d.city_shown for d in docs})  # 未知 for a document whose city could not be read
     curves = {c: CityCurve(c, False) for c in cities}
     for x in spends:
         est = estimate(docs, parse_profile(make(x), f"spend {x}"), on)
