@@ -82,11 +82,11 @@ class Maximum:
 def maxima(docs: list[Document], category: str) -> list[Maximum]:
     """Every incentive clause of the category (or a narrower one), with its maximum per enterprise."""
     out = []
-    for d in sorted(docs, key=lambda d: (d.city, d.id)):
+    for d in sorted(docs, key=lambda d: (d.city_shown, d.id)):
         for c in d.clauses:
             if c.kind != "incentive" or category not in with_broader(c.categories):
                 continue
-            out.append(Maximum(d.city, c.id, c.article, d.number, c.instrument, c.max_per_enterprise_cny,
+            out.append(Maximum(d.city_shown, c.id, c.article, d.number, c.instrument, c.max_per_enterprise_cny,
                                c.ceiling_only, c.max_basis or "", [x.text for x in c.count_limits],
                                list(c.requirements)))
     return out
@@ -99,14 +99,14 @@ def curve(docs: list[Document], category: str, on: date, spends: list[Decimal] |
     """
     make = SPEND_PROFILES[category][0]
     spends = spends or SPENDS
-    cities = sorted({d.city for d in docs})
+    cities = sorted({d.city_shown for d in docs})  # 未知 for a document whose city could not be read
     curves = {c: CityCurve(c, False) for c in cities}
     for x in spends:
         est = estimate(docs, parse_profile(make(x), f"spend {x}"), on)
         for ce in est.cities:
             cv = curves[ce.city]
             cv.in_force = cv.in_force or len(ce.not_in_force) < sum(
-                1 for d in docs if d.city == ce.city for c in d.clauses if c.kind == "incentive")
+                1 for d in docs if d.city_shown == ce.city for c in d.clauses if c.kind == "incentive")
             mine = [i for i in ce.items if _in(docs, i.clause_id, category)]
             certain = sum((i.amount_cny for i in mine if i.amount_cny is not None), Decimal(0))
             ceilings = sum((i.up_to_cny for i in mine if i.amount_cny is None and i.up_to_cny), Decimal(0))

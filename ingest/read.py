@@ -389,7 +389,7 @@ def _check_docx_expansion(data: bytes, path: Path) -> None:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip at all: python-docx reports it below
-    _over(path, "docx_mb", unpacked, f"{unpacked / 1e6:,.1f} MB unpacked")
+    _over(path, "docx_mb", unpacked, f"{unpacked / 1e6:,.1f} MB")
 
 
 def _read_docx(data: bytes, path: Path) -> str:

@@ -535,14 +535,17 @@ def _preamble(pre: list[Line]) -> list[tuple[int, int]]:
             if PREAMBLE_OPENER.match(p[0].text) and p[-1].text.endswith(("。", "："))]
 
 
-def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+def _paragraphs(lines: list[Line], headlines: bool = False) -> list[list[Line]]:
     """Lines grouped into paragraphs: a line that ends a sentence (。：) ends its paragraph, and a
-    title-like line (no ，。) ends before a line that opens a preamble."""
+    title-like line (no ，。) ends before a line that opens a preamble; with `headlines`, a short
+    line without sentence punctuation that opens a paragraph (a news headline) stands alone."""
     paragraphs: list[list[Line]] = []
     for ln in lines:
         prev = paragraphs[-1][-1].text if paragraphs else ""
         title_like = not re.search(r"[，。]", prev)
-        if not paragraphs or prev.endswith(("。", "：", "！", "？")) or (title_like and PREAMBLE_OPENER.match(ln.text)):
+        headline = headlines and len(paragraphs[-1]) == 1 and _heading_like(prev) if paragraphs else False
+        if not paragraphs or prev.endswith(("。", "：", "！", "？")) or headline \
+                or (title_like and PREAMBLE_OPENER.match(ln.text)):
             paragraphs.append([ln])
         else:
             paragraphs[-1].append(ln)
@@ -576,7 +579,7 @@ def _unstructured(norm: Normalized, lines: list[Line]) -> Structure:
     bodies: list[Body] = []
     kept = [ln for ln in lines if not is_boilerplate(ln.text)]
     n = 0
-    for para in _paragraphs(kept):
+    for para in _paragraphs(kept, headlines=True):
         start, end = para[0].start, para[-1].end
         flat = norm.text[start:end].replace("\n", "")
         if len(flat) <= 30 and not re.search(r"[，。；]", flat):

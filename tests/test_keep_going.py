@@ -109,6 +109,13 @@ def test_ingest_with_the_city_given_on_the_command_line(tmp_path):
     added = next(d for d in json.loads(run("documents", "--store", store).stdout) if d["id"] == "excerpt")
     assert (added["city"], added["province"], added["level"], added["valid_to"], added["status"]) == \
         ("宁波", "浙江省", "city", "2025-06-30", "in-force")
+    other = tmp_path / "other" / "excerpt.txt"  # another file of the same name: a document of its own
+    other.parent.mkdir()
+    other.write_text((ORIGIN / "wenzhou-notice-no-issuer.txt").read_text("utf-8"), "utf-8")
+    assert run("ingest", other, "--store", store).returncode == 0
+    docs = json.loads(run("documents", "--store", store).stdout)
+    same_name = sorted((d["id"], d["city"]) for d in docs if d["id"].startswith("excerpt") and "no-place" not in d["id"])
+    assert [c for _, c in same_name] == ["宁波", "温州"] and same_name[0][0] == "excerpt"
     r = run("ingest", excerpt, "--store", store, "--city", "欢迎访问宁波")
     assert r.returncode != 0 and "欢迎访问宁波" in r.stderr and "city" in r.stderr and "Traceback" not in r.stderr
 

@@ -258,3 +258,12 @@ def test_chapters_articles_enclosed_numbers_and_directions():
     assert [(a.label, a.title) for a in structure.articles] == [("方向一", "独立站建设"), ("方向二", "海外仓建设")]
     _, structure, by_label = articles("重点支持项目：(01)独立站建设。给予10万元补助。(02)海外仓建设。给予20万元补助。")
     assert list(by_label) == ["（01）", "（02）"]
+
+
+def test_a_news_headline_is_not_run_into_the_first_paragraph():
+    story = ("宁德出台跨境电商新政 单个项目最高奖励300万元\n"
+             "本报讯 记者从市商务局获悉，对新建的跨境电商产业园区，给予最高300万元的一次性奖励。\n")
+    norm, structure, by_label = articles(story)
+    assert not structure.structured and list(by_label) == ["第1段"]
+    body = structure.bodies[0]
+    assert norm.text[body.start:body.end] == "本报讯记者从市商务局获悉，对新建的跨境电商产业园区，给予最高300万元的一次性奖励。"

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import yaml
-from harness import open_and_wait, page_text
+from harness import open_and_wait, page_text, running
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -45,8 +46,13 @@ def test_console_refuses_the_escaped_service_and_fetches_nothing(browser, app_ur
         box.send_keys(query)
         box.send_keys(Keys.CONTROL, Keys.ENTER)  # Streamlit takes the text on Ctrl+Enter
         WebDriverWait(browser, 30).until(lambda d: box.get_attribute("value") == query)
+        time.sleep(1)  # let the rerun that took the text start
+        WebDriverWait(browser, 60).until(lambda d: not running(d))
         browser.find_element(By.XPATH, '//button[normalize-space()="运行"]').click()
-        WebDriverWait(browser, 60).until(lambda d: case["refused_with"][0] in page_text(d))
+        try:
+            WebDriverWait(browser, 90).until(lambda d: case["refused_with"][0] in page_text(d))
+        except TimeoutException:
+            raise AssertionError(f"no refusal on the page:\n{page_text(browser)[:3000]}") from None
         alert = browser.find_element(By.CSS_SELECTOR, '[data-testid="stAlert"]').text
         for word in case["refused_with"]:
             assert word in alert, alert
