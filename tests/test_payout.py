@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from ingest.model import Clause
+from ingest.payout import count_limits
+
 # (document, words that pick the clause, instrument, max_per_enterprise_cny, the working)
 INDEPENDENT_SITES = [
     ("hangzhou-2023-9", "通过应用独立站", "ceiling", 2000000,
@@ -183,3 +186,15 @@ def test_payout_curve_by_the_estimate_engine(corpus_docs):
     assert at(date(2022, 10, 1))["温州"][1] == [200000, 400000, 400000]
     # 台州 on 2025-06-01: 20% of the spend, 最高不超过100万元: 8万, 20万, 120万 -> 100万
     assert at(date(2025, 6, 1))["台州"][1] == [80000, 200000, 1000000]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a yearly word between the enterprise and the limit, as 申报指南 and news stories write it
+    ("对新建独立站的企业给予5万元补助，每家企业每年最多支持3个独立站。", [(3, "site", "enterprise")]),
+    ("每个展位补助1.5万元，每家企业每年最多补助5个展位。", [(5, "booth", "enterprise")]),
+    ("按投资额的30%给予补助，每家企业每年最多支持2个海外仓。", [(2, "warehouse", "enterprise")]),
+    ("单家企业最多奖励3个店铺。", [(3, "store", "enterprise")]),
+])
+def test_count_limit_wordings(text, expected):
+    c = Clause(id="x", doc_id="d", article="a", article_key="1", kind="incentive", span=None, text=text)
+    assert [(x.count, x.unit, x.per) for x in count_limits(c)] == expected
