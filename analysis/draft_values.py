@@ -30,6 +30,7 @@ MONEY_UNITS = {"万美元": (10000, "USD"), "美元": (1, "USD"), "亿元": (100
 QUANTITY_UNITS = {"个月": "month", "年": "year", "平方米": "m2", "平米": "m2", "家": "enterprise", "人": "person",
                   "天": "day", "个": "item", "单": "order", "班": "flight"}
 _NUMBER = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>.*)$")
+_NOT_DIGITS = re.compile(r"^[+-]|^\d+(?:\.\d+)?[eE][+-]?\d", re.I)
 
 
 class Quantity(Decimal):
@@ -57,13 +58,14 @@ def read_value(name: str, raw: str) -> Quantity:
     raw = raw if len(raw) <= 40 else f"{raw[:40]}…"  # an error message never repeats a huge input
     text = raw.replace(",", "").replace("，", "").strip()
     m = _NUMBER.match(text)
-    if not m:
-        raise PolicyKGError(f"--set {name}={raw}: expected a number (e.g. 300000, 30万, 50%)")
+    if not m or _NOT_DIGITS.match(text):  # NaN, Infinity, -5, 1e999999999: refused before any arithmetic
+        raise PolicyKGError(f"--set {name}={raw}: expected a finite number written in digits, at least 0 "
+                            "(e.g. 300000, 30万, 50%)")
     unit_text = m["unit"].strip()
     try:
         number = Decimal(m["n"])
     except InvalidOperation:
-        raise PolicyKGError(f"--set {name}={raw}: expected a number (e.g. 300000, 30万, 50%)") from None
+        raise PolicyKGError(f"--set {name}={raw}: expected a finite number (e.g. 300000, 30万, 50%)") from None
     if not unit_text:
         return Quantity(number, None)
     if unit_text == "%":
@@ -107,7 +109,7 @@ def parse_settings(items: list[str] | dict | None) -> dict[str, Decimal | bool]:
             continue
         value = read_value(k, str(v))
         if value > MAX_AMOUNT:
-            raise PolicyKGError(f"--set {k}={str(v)[:40]}: expected a number of at most {MAX_AMOUNT:f}")
+            raise PolicyKGError(f"--set {k}={str(v)[:40]}: out of range: at most {MAX_AMOUNT:f}")
         if value < 0 or ((k in ("rate", "city_share")) and value > 100):
             raise PolicyKGError(f"--set {k}={v}: out of range")
         out[k] = value
