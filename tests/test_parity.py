@@ -37,7 +37,8 @@ CASES = {
                     {"date": "2024-06-01", "limit": "5", "offset": "20"}],
     "cross-references": [ALL, {"limit": "4", "offset": "4"}],
     "funding-rules": [ALL, {"city": "杭州"}, {"city": "运城市"}, {"limit": "3", "offset": "9"}],
-    "similar-incentives": [{"clause": "hangzhou-2023-9/2.3/c1"}, {"clause": "wenzhou-2022-60/1.2/c1"},
+    "similar-incentives": [{"clause": "yuncheng-2024-10/3.1/c1"}, {"clause": "hangzhou-2023-9/2.3/c1"},
+                           {"clause": "wenzhou-2022-60/1.2/c1"},
                            {"clause": "yuncheng-2024-10/3.1/c1", "city": "杭州"},
                            {"clause": "wenzhou-2022-60/1.2/c1", "limit": "1", "offset": "1"}],
 }
