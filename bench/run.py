@@ -458,11 +458,13 @@ def targets(corpus: dict, results: list[dict]) -> list[dict]:
     for engine, key, target, why in (
             ("embedded", "embedded", "query_p50_ms",
              "Oxigraph's planner has no statistics and each triple pattern joined per row is a RocksDB "
-             "lookup (5-15 µs once the store is optimised): a page of 100 rows costs little, but the total "
-             "count and the ORDER BY before LIMIT touch every matching incentive, so a query whose filter "
-             "keeps tens of thousands of rows (in-force-on over all cities) still reads each one. Fix: "
-             "materialise per-date counts, or page by keyset (the last sort key seen) and count once per "
-             "date in the app"),
+             "lookup (5-15 µs once the store is optimised): the page's 100 rows cost little, but the total "
+             "count and the ORDER BY before LIMIT look up the sort key (and the filters) of every matching "
+             "row: about 25,000 incentives in force for in-force-on, every cap of the category for top-caps "
+             "(3,357), every incentive sharing a category and the instrument for similar-incentives, every "
+             "citation for cross-references. Fix: materialise the counts per date (spans between the "
+             "distinct validity dates) and per clause for similar-incentives, and page by keyset (the last "
+             "sort key seen, a range on pkg:sortKey) so that the ORDER BY reads only one page"),
             ("Neo4j (policykg's call path, shared driver)", "neo4j", "neo4j_query_p50_ms",
              "the query collects every matching node to sort and count it before taking the page; where "
              "that is tens of thousands of incentives (in-force-on) the scan dominates. Fix: a range index "

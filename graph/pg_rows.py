@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -41,17 +43,40 @@ def _decode(obj: dict):
     return obj
 
 
-def write_rows(store_dir: Path, triples: Iterable | None = None, model: PGModel | None = None) -> PropertyGraph:
-    """Map the store's graph (`triples` if given, else the database in `store_dir`) and write its rows."""
-    model = model or derive_model()
-    pg = to_property_graph(triples, model) if triples is not None else map_store(store_dir, model)
-    data = {"format": FORMAT, "load_id": pg.load_id(), "triples": pg.triples, "skipped": dict(pg.skipped),
-            "nodes": [[iri, list(labels), props] for iri, (labels, props) in pg.nodes.items()],
-            "relationships": pg.relationships}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_encode)
-    with gzip.open(Path(store_dir) / ROWS_FILE, "wt", encoding="utf-8", compresslevel=1) as out:
-        out.write(text)
-    return pg
+CHUNK = 10000  # nodes or relationships encoded at once: the file is written without one huge string
+
+
+def write_rows(store_dir: Path, triples: Iterable | None = None, model: PGModel | None = None) -> None:
+    """Map the store's graph and write its rows: from `triples` in this process, or, without them,
+    from the database in `store_dir` in a fresh child process, so that the mapped graph of a large
+    store never adds to the building process's memory."""
+    if triples is not None:
+        _write(Path(store_dir), to_property_graph(triples, model or derive_model()))
+        return
+    done = subprocess.run([sys.executable, "-c", "import sys; from graph.pg_rows import map_and_write; "
+                           "map_and_write(sys.argv[1])", str(store_dir)], capture_output=True, text=True)
+    if done.returncode != 0:
+        why = " ".join(done.stderr.split())[-300:]
+        raise PolicyKGError(f"{store_dir}: mapping the store for Neo4j failed ({why}): rebuild with `policykg build`")
+
+
+def map_and_write(store_dir: str) -> None:
+    """The child process of `write_rows`: map the store in `store_dir` and write its rows."""
+    _write(Path(store_dir), map_store(Path(store_dir), derive_model()))
+
+
+def _write(store_dir: Path, pg: PropertyGraph) -> None:
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_encode).encode
+    head = {"format": FORMAT, "load_id": pg.load_id(), "triples": pg.triples, "skipped": dict(pg.skipped)}
+    nodes = [[iri, list(labels), props] for iri, (labels, props) in pg.nodes.items()]
+    with gzip.open(store_dir / ROWS_FILE, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.write(dumps(head)[:-1] + ',"nodes":[')
+        for i in range(0, len(nodes), CHUNK):
+            out.write(("," if i else "") + dumps(nodes[i:i + CHUNK])[1:-1])
+        out.write('],"relationships":[')
+        for i in range(0, len(pg.relationships), CHUNK):
+            out.write(("," if i else "") + dumps(pg.relationships[i:i + CHUNK])[1:-1])
+        out.write("]}")
 
 
 def read_rows(store_dir: Path) -> tuple[PropertyGraph, str] | None:
