@@ -1,7 +1,7 @@
 """Refuse user-typed SPARQL and Cypher that would change or administer a store, or reach the network.
 
 SPARQL: `readonly_sparql` turns the text into the one text that is both checked and run. Codepoint
-escapes (\\uXXXX, \\UXXXXXXXX) are decoded first, everywhere, as SPARQL 1.1 (section 19.2)
+escapes (\\uHHHH, \\UHHHHHHHH (H a hex digit)) are decoded first, everywhere, as SPARQL 1.1 (section 19.2)
 prescribes, and line ends become \\n; a text that still holds an escape after that is refused, so the
 engine's own escape handling cannot see anything else than the check did. The decoded text is parsed
 with rdflib's SPARQL grammar: only a query (SELECT, ASK, CONSTRUCT, DESCRIBE) passes, so keywords
