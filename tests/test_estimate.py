@@ -131,7 +131,7 @@ def test_items_are_explained_by_their_clause(docs):
                 assert en(item.explanation).startswith("up to CNY ")
                 continue
             if item.bound == "maximum":  # a rate stated as a ceiling: at most
-                assert en(item.explanation).endswith("counted only in the up-to total).")
+                assert en(item.explanation).endswith("counted only in the total up to).")
                 continue
             assert en(item.explanation).endswith(f"Amount CNY {fmt(item.amount_cny)}") or \
                 en(item.explanation).endswith("万元).")

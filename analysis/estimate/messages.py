@@ -156,6 +156,9 @@ def key_label(path: str, lang: str) -> str:
 
     >>> key_label("independent_sites[1].domain_share_percent", "zh"), key_label("turnover_cny", "en")
     ('独立站2·域名持股比例', 'turnover_cny')
+    >>> key_label("independent_sites[].spend_cny", "zh")
+    '独立站·建设运维推广费用'
+    
     """
     if lang == "en":
         return path
@@ -163,11 +166,11 @@ def key_label(path: str, lang: str) -> str:
     out, prefix = [], ""
     for part in path.split("."):
         m = _INDEX.search(part)
-        name = _INDEX.sub("", part)
+        name = _INDEX.sub("", part).removesuffix("[]")
         generic = f"{prefix}{name}"
         label = labels.get(generic, [name])[0]
         out.append(f"{label}{int(m.group(1)) + 1}" if m else label)
-        prefix = f"{generic}[]." if m else f"{generic}."
+        prefix = f"{generic}[]." if m or part.endswith("[]") else f"{generic}."
     return "·".join(out)
 
 

@@ -277,7 +277,7 @@ def profile_html(profile: dict, lang: str) -> str:
 
     walk(profile, "", "")
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f'<table class="pkg-matrix pkg-profile"><tbody>{body}</tbody></table>'
+    return f'<table class="pkg-profile"><tbody>{body}</tbody></table>'
 
 
 # Streamlit's file uploader writes its own English words; in Chinese they are replaced by these
@@ -287,6 +287,8 @@ UPLOADER_ZH = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] div::after {content:"拖放文件到此处（.yaml、.yml、.json，不超过1MB）"}
 [data-testid="stFileUploader"] section button {font-size:0}
 [data-testid="stFileUploader"] section button::after {content:"选择文件"; font-size:.9rem}
+[data-testid="stFileChipName"] + div, [data-testid="stFileUploader"] button span:not([data-testid="stIconMaterial"])
+> span:first-child:not([data-testid="stIconMaterial"]) {display:none}
 </style>"""
 
 
