@@ -40,6 +40,8 @@ def tier_pick(w: Working, metrics: dict[str, Metric]) -> Tier | None:
 
 
 class Recognition(Rule):
+    """An award for a recognition the enterprise holds."""
+
     name = "recognition"
     categories = ("demonstration-award",)
     profile_keys = ("recognitions",)
@@ -88,6 +90,8 @@ class Recognition(Rule):
 
 
 class Outbound(Rule):
+    """A tier of outbound investment per project, with a Belt and Road bonus."""
+
     name = "outbound-investment"
     fields = ("tiers",)
     profile_keys = ("outbound_investments",)
@@ -131,6 +135,8 @@ class Outbound(Rule):
 
 
 class ServiceTrade(Rule):
+    """A tier of service exports."""
+
     name = "service-trade"
     fields = ("tiers",)
     profile_keys = ("service_exports_usd", "service_trade_reported")

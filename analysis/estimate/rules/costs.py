@@ -36,6 +36,8 @@ def _share(w: Working, keys: list[str], what: str) -> Decimal:
 
 
 class Fees(Rule):
+    """A rate of trademark, patent, certification or testing fees (the rate's base names which)."""
+
     name = "fees"
     fields = ("rates",)
     profile_keys = ("trademark_fees_cny", "patent_fees_cny", "certification_fees_cny", "testing_fees_cny")
@@ -59,6 +61,8 @@ class Fees(Rule):
 
 
 class Insurance(Rule):
+    """A rate of the export credit insurance premium."""
+
     name = "export-credit-insurance"
     categories = ("export-credit-insurance",)
     fields = ("rates",)
@@ -77,6 +81,8 @@ class Insurance(Rule):
 
 
 class Promotion(Rule):
+    """A rate of promotion spending (own brand, on platforms, platform fees)."""
+
     name = "promotion"
     categories = ("brand-promotion", "platform")
     fields = ("rates",)

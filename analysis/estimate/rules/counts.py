@@ -22,6 +22,8 @@ from ingest.model import Clause
 
 
 class Parcels(Rule):
+    """An amount per block of parcels shipped."""
+
     name = "parcels"
     fields = ("per_unit",)
     profile_keys = ("parcels",)
@@ -55,6 +57,8 @@ class Parcels(Rule):
 
 
 class Trainees(Rule):
+    """An amount per person trained."""
+
     name = "trainees"
     categories = ("talent",)
     fields = ("per_unit",)
@@ -91,6 +95,8 @@ class Trainees(Rule):
 
 
 class Sessions(Rule):
+    """A rate of each training session's cost, capped per session."""
+
     name = "training-sessions"
     categories = ("talent",)
     fields = ("rates",)

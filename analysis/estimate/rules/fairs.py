@@ -13,6 +13,8 @@ from ingest.model import Clause
 
 
 class Fair(Rule):
+    """A trade fair: a rate of the booth fees of the fairs of the kind the clause names."""
+
     name = "fair"
     categories = ("exhibition",)
     fields = ("rates",)

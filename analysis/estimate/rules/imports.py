@@ -23,10 +23,12 @@ from ingest.model import Clause
 
 
 class Imports(Rule):
+    """An amount per USD imported (or of growth), or a rate of the imports' value."""
+
     name = "import"
     categories = ("import",)
     profile_keys = ("imports",)
-    # words of the clause that name what it pays for; rail freight (班列: 中欧班列, 义新欧…) is a route
+    # words of the clause that name what it pays for; rail freight (班列, such as 中欧班列) is a route
     KINDS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("cbec-1210", "1210模式"), ("cbec-9610", "9610模式"), ("consumer-goods", "日用消费品"),
         ("raw-materials", "原材料"))

@@ -69,6 +69,8 @@ def _not_public(whom: Key, lv: str) -> Msg:
 
 
 class WarehouseStorage(Rule):
+    """A rate of the storage fees paid to a public overseas warehouse (the rate's base: 仓储)."""
+
     name = "warehouse-storage"
     categories = ("overseas-warehouse",)
     fields = ("rates",)
@@ -103,6 +105,8 @@ class WarehouseStorage(Rule):
 
 
 class WarehouseBuild(Rule):
+    """A rate of each warehouse's building or leasing cost (the rate's base: 建设)."""
+
     name = "warehouse-build"
     categories = ("overseas-warehouse",)
     fields = ("rates",)
@@ -140,6 +144,8 @@ class WarehouseBuild(Rule):
 
 
 class WarehouseAward(Rule):
+    """An award per recognised public overseas warehouse."""
+
     name = "warehouse-award"
     categories = ("public-overseas-warehouse",)
     fields = ("awards",)
