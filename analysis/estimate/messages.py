@@ -103,6 +103,21 @@ def wording() -> dict[str, Any]:
     return data
 
 
+def clause_words(name: str) -> Any:
+    """A table of ontology/estimate.yaml's `clause_words`: the words that tell a rule which case a
+    clause is (a list of words, or a mapping of a word to what it means)."""
+    return wording()["clause_words"][name]
+
+
+def says(text: str, name: str) -> str | None:
+    """The first of `clause_words(name)` found in `text`, or None.
+
+    >>> says("对企业通过班列进口货物", "rail"), says("给予50%补助", "rail")
+    ('班列', None)
+    """
+    return next((w for w in clause_words(name) if w in text), None)
+
+
 def plain(v: Decimal) -> str:
     """A decimal with thousands separators, without trailing zeros or exponent.
 

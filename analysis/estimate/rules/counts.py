@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg, Qty
+from analysis.estimate.messages import Key, Money, Msg, Qty, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import (
     Metric,
@@ -27,8 +26,6 @@ class Parcels(Rule):
     name = "parcels"
     fields = ("per_unit",)
     profile_keys = ("parcels",)
-    # the channel a clause counts: 邮件 (international mail) or 快件 (express)
-    CHANNELS: ClassVar[tuple[tuple[str, str], ...]] = (("邮件", "postal_increase"), ("快件", "express"))
 
     def matches(self, c: Clause) -> bool:
         return any(a.basis == "parcel" for a in per_unit(c))
@@ -38,9 +35,10 @@ class Parcels(Rule):
         u = next(a for a in per_unit(c) if a.basis == "parcel")
         block = Decimal((u.unit or "1").split()[0])
         parcels = need(p.parcels, "parcels")
-        key = next((k for words, k in self.CHANNELS if words in c.text), None)
-        if key is None:
+        channel = says(c.text, "parcel_channel")  # 邮件 (international mail) or 快件 (express)
+        if channel is None:
             raise NotComputable(Msg("parcels.channel_unknown"))
+        key = clause_words("parcel_channel")[channel]
         n = need(getattr(parcels, key), f"parcels.{key}")
         blocks = (Decimal(n) / block).to_integral_value(ROUND_DOWN)
         if blocks == 0:
