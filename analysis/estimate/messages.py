@@ -205,6 +205,15 @@ def term(kind: str, value: str, lang: str) -> str:
     return value
 
 
+def quantity(value: Decimal, unit: str, lang: str) -> str:
+    """A number with its unit in `lang`.
+
+    >>> quantity(Decimal(3000), "m2", "zh"), quantity(Decimal(14), "month", "en"), quantity(Decimal(100), "percent", "en")
+    ('3,000平方米', '14 months', '100%')
+    """
+    return _param(Qty(value, unit), lang)
+
+
 def _param(value: Any, lang: str) -> str:
     if isinstance(value, Msg):
         return render(value, lang)
