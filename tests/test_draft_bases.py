@@ -13,7 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from analysis.draft import draft, draft_record, markdown, parameter_ranges, parse_settings, precedents, words
+from analysis.draft import draft, draft_record, markdown, parameter_ranges, parse_settings, precedents
+from analysis.draft import words as draft_words
 from ingest.categories import scheme
 from policykg.errors import PolicyKGError
 from tests.conftest import ROOT
@@ -176,7 +177,7 @@ def test_rates_are_ranged_within_one_cost_base(docs, category):
     # every group is shown apart, with its own count, in both languages
     zh, en = markdown(d, "zh"), markdown(d, "en")
     for base, values in RATE_GROUPS[category].items():
-        shown = {lang: f"{draft_words.parameter("rate", lang)}·{draft_words.cost_label(base, lang)}: " for lang in ("zh", "en")}
+        shown = {lang: f"{draft_words.parameter('rate', lang)}·{draft_words.cost_label(base, lang)}: " for lang in ("zh", "en")}
         assert re.search(re.escape(shown["zh"]) + r"[^;|]*" + re.escape(f"（{len(values)}例）"), zh), base
         assert re.search(re.escape(shown["en"]) + r"[^;|]*" + re.escape(f"(n={len(values)})"), en), base
 
