@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,8 @@ from webapp.i18n import city as city_name
 from webapp.i18n import t, vocab
 from webapp.state import Ctx, _corpus, synced, to_url
 from webapp.views.common import category_picker, inert_markdown, link, plain
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -49,6 +52,18 @@ def show_value(name: str, v: object, unit: str | None, lang: str) -> str:
         return esc(fmt.money_words(value, lang, unit if unit == "USD" else "CNY"))
     sep = "" if lang == "zh" else " "
     return esc(f"{fmt.percent(value)[:-1]}{sep}{vocab('tunit', unit, lang)}")
+
+
+def numbered_notes(md: str) -> str:
+    r"""The export's footnotes as numbered notes the page shows in its own language: the marker
+    [^2] as ⁽²⁾ and its definition as item 2 of a list (Streamlit would add an English heading
+    "Footnotes" to Markdown footnotes).
+
+    >>> numbered_notes("上限20万元[^2]。\n\n[^2]: **上限 = 20万元**\n    - 温州")
+    '上限20万元⁽²⁾。\n\n2. **上限 = 20万元**\n    - 温州'
+    """
+    md = re.sub(r"^\[\^(\d+)\]: ", r"\1. ", md, flags=re.MULTILINE)
+    return re.sub(r"\[\^(\d+)\]", lambda m: "⁽" + m.group(1).translate(SUPERSCRIPT) + "⁾", md)
 
 
 def ranges_html(record: dict, lang: str) -> str:
@@ -120,4 +135,4 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("draft.ranges"))
     st.html(ranges_html(record, ctx.lang))
     with st.container(border=True):
-        st.markdown(inert_markdown(record["markdown"]))
+        st.markdown(inert_markdown(numbered_notes(record["markdown"])))
