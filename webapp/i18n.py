@@ -8,6 +8,8 @@ app, the graph and the exports say the same thing the same way; the lexicon's te
 """
 from __future__ import annotations
 
+import re
+
 from pypinyin import lazy_pinyin
 
 from graph.vocabulary import term_label
@@ -117,6 +119,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope.site": ("独立站", "site"),
     "scope.warehouse": ("海外仓", "warehouse"),
     "scope.store": ("店铺", "store"),
+    "scope.beneficiary": ("申报主体", "beneficiary"),
+    "scope.enterprise": ("企业", "enterprise"),
+    "scope.park": ("园区", "park"),
     "compare.source": ("原文", "Source"),
     "compare.open": ("在文件中查看", "see it in the document"),
     "compare.page": ("第 {a}–{b} 条，共 {n} 条", "cards {a}-{b} of {n}"),
@@ -396,6 +401,24 @@ def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
     entry = lexicon.default().terms(LEXICON_FAMILY.get(prefix, prefix)).get(value)
     if entry is not None and entry.zh and entry.en:  # a term the table lacks: the ontology's labels
         return entry.zh if lang == "zh" else entry.en
+    return _counted_unit(value, lang) if prefix == "unit" else value
+
+
+def _counted_unit(value: str, lang: str) -> str:
+    """A per-unit amount's unit of N things ('100000 parcels', a lexicon `notation_counted`) in
+    words; any other value as it is.
+
+    >>> _counted_unit("100000 parcels", "zh"), _counted_unit("100000 parcels", "en"), _counted_unit("x", "en")
+    ('每10万件', 'per 100,000 parcels', 'x')
+    """
+    for entry in lexicon.default().terms("unit").values():
+        template = entry.get("notation_counted")
+        m = re.fullmatch(re.escape(template).replace(r"\{n\}", r"(\d+)"), value) if template else None
+        if m and entry.get("counted"):
+            n = int(m.group(1))
+            if lang == "en":
+                return f"per {n:,} {template.split('}', 1)[1].strip()}"
+            return f"每{n // 10000}万{entry.get('counted')[0]}" if n % 10000 == 0 else f"每{n}{entry.get('counted')[0]}"
     return value
 
 
