@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.estimate import estimate, render
-from analysis.estimate.messages import key_label, wording
+from analysis.estimate import estimate, estimate_record, render
+from analysis.estimate.messages import key_label, render_json, wording
 from analysis.estimate.rules import RULES, rule_for
 from analysis.estimate.rules.base import FIELDS
 from analysis.profile import parse_profile, schema
@@ -103,3 +103,21 @@ def test_rule_choice_for_known_clauses(corpus_docs):
     for clause_id, name in expected.items():
         rule = rule_for(clauses[clause_id])
         assert rule is not None and rule.name == name, (clause_id, rule and rule.name)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_json_messages_render_as_the_text_beside_them(corpus_docs, lang):
+    """The app renders a cached JSON record in either language from its `<field>_msg` data: the
+    result is the text the record holds in that language."""
+    data = yaml.safe_load((ROOT / "examples" / "profiles" / "example-enterprise.yaml").read_text("utf-8"))
+    docs = [corpus_docs[k] for k in sorted(corpus_docs)]
+    rec = estimate_record(estimate(docs, parse_profile(data), date(2025, 6, 1)), lang)
+    assert [render_json(m, lang) for m in rec["assumptions_msg"]] == rec["assumptions"]
+    items = [i for c in rec["cities"] for i in c["items"]]
+    assert len(items) > 10
+    for i in items:
+        assert render_json(i["explanation_msg"], lang) == i["explanation"]
+        assert [render_json(m, lang) for m in i["checks_msg"]] == i["checks"]
+    for c in rec["cities"]:
+        for s in c["not_computable"] + c["not_in_force"]:
+            assert render_json(s["reason_msg"], lang) == s["reason"]

@@ -189,6 +189,19 @@ def key_label(path: str, lang: str) -> str:
     return "·".join(out)
 
 
+def key_title(path: str, lang: str) -> str:
+    """A profile key as a form or table shows it: zh its label, en its label and the key.
+
+    >>> key_title("turnover_cny", "zh"), key_title("turnover_cny", "en")
+    ('跨境电商交易额', 'cross-border e-commerce turnover (turnover_cny)')
+    """
+    if lang == "zh":
+        return key_label(path, lang)
+    generic = _INDEX.sub("[]", path)
+    label = wording()["keys"].get(generic)
+    return f"{label[1]} ({path})" if label else path
+
+
 def term(kind: str, value: str, lang: str) -> str:
     """A vocabulary term's label in `lang`; the slug only when no label exists anywhere."""
     if kind == "category":

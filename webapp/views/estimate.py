@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.estimate.messages import key_label, quantity, render_json, term
+from analysis.estimate.messages import key_title, quantity, render_json, term
 from analysis.profile import FAIR_KINDS, RECOGNITIONS, read_text
 from policykg.errors import PolicyKGError
 from webapp import fmt
@@ -48,14 +48,14 @@ TRISTATE = {"": None, "yes": True, "no": False}
 
 
 def _num(path: str, value, key: str, lang: str, step: float = 10000.0):
-    return st.number_input(key_label(path, lang), min_value=0.0, value=None if value is None else float(value),
+    return st.number_input(key_title(path, lang), min_value=0.0, value=None if value is None else float(value),
                            step=step, key=key, placeholder="—")
 
 
 def _tri(path: str, value, key: str, lang: str):
     options = list(TRISTATE)
     index = options.index(next(k for k, v in TRISTATE.items() if v == value))
-    return TRISTATE[st.selectbox(key_label(path, lang), options, index=index, key=key,
+    return TRISTATE[st.selectbox(key_title(path, lang), options, index=index, key=key,
                                  format_func=lambda o: {"": "—", "yes": t("misc.yes"), "no": t("misc.no")}[o])]
 
 
@@ -71,7 +71,7 @@ def _clean(d: dict) -> dict:
 
 def _pick(path: str, kind: str, options: list[str], index: int, key: str, lang: str, column):
     """A selectbox of a profile enumeration, its options shown by their labels (ontology/estimate.yaml)."""
-    return column.selectbox(key_label(path, lang), [""] + options, index=index, key=key,
+    return column.selectbox(key_title(path, lang), [""] + options, index=index, key=key,
                             format_func=lambda k: term(kind, k, lang) if k else "—")
 
 
@@ -82,10 +82,10 @@ def form(cities: list[str], lang: str) -> dict:
     site, fair, wh = s["independent_sites"][0], s["fairs"][0], s["overseas_warehouses"][0]
     with st.form("estimate_form"):
         c1, c2, c3 = st.columns(3)
-        name = c1.text_input(key_label("name", lang), t("estimate.sample", lang), key="est_name")
-        chosen = c2.multiselect(key_label("cities", lang), cities, default=cities, key="est_cities",
+        name = c1.text_input(key_title("name", lang), t("estimate.sample", lang), key="est_name")
+        chosen = c2.multiselect(key_title("cities", lang), cities, default=cities, key="est_cities",
                                 format_func=city_name)
-        rate = c3.number_input(key_label("usd_cny_rate", lang), min_value=0.01, value=7.2, step=0.1, key="est_rate")
+        rate = c3.number_input(key_title("usd_cny_rate", lang), min_value=0.01, value=7.2, step=0.1, key="est_rate")
         money = {}
         cols = st.columns(5)
         for i, f in enumerate(MONEY_FIELDS):
@@ -97,10 +97,10 @@ def form(cities: list[str], lang: str) -> dict:
         with c2:
             trainees = _num("trainees", s["trainees"], "est_trainees", lang, 1.0)
         with c3:
-            recognitions = st.multiselect(key_label("recognitions", lang), list(RECOGNITIONS),
+            recognitions = st.multiselect(key_title("recognitions", lang), list(RECOGNITIONS),
                                           default=s["recognitions"], key="est_recognitions",
                                           format_func=lambda r: term("recognition", r, lang))
-        st.markdown(f"**{key_label('independent_sites[0]', lang)}**")
+        st.markdown(f"**{key_title('independent_sites[0]', lang)}**")
         c = st.columns(4)
         with c[0]:
             site_spend = _num("independent_sites[].spend_cny", site["spend_cny"], "est_site_spend", lang)
@@ -111,7 +111,7 @@ def form(cities: list[str], lang: str) -> dict:
         with c[3]:
             site_share = _num("independent_sites[].domain_share_percent", site["domain_share_percent"],
                               "est_site_share", lang, 1.0)
-        st.markdown(f"**{key_label('fairs[0]', lang)}**")
+        st.markdown(f"**{key_title('fairs[0]', lang)}**")
         c = st.columns(4)
         fair_kind = _pick("fairs[].kind", "fair_kind", list(FAIR_KINDS), 1 + list(FAIR_KINDS).index(fair["kind"]),
                           "est_fair_kind", lang, c[0])
@@ -120,7 +120,7 @@ def form(cities: list[str], lang: str) -> dict:
         with c[2]:
             fee = _num("fairs[].fee_cny", fair["fee_cny"], "est_fair_fee", lang)
         location = _pick("fairs[].location", "location", ["overseas", "domestic"], 1, "est_fair_loc", lang, c[3])
-        st.markdown(f"**{key_label('overseas_warehouses[0]', lang)}**")
+        st.markdown(f"**{key_title('overseas_warehouses[0]', lang)}**")
         w = st.columns(5)
         with w[0]:
             build = _num("overseas_warehouses[].build_cost_cny", wh["build_cost_cny"], "est_wh_build", lang)
@@ -278,7 +278,7 @@ def profile_html(profile: dict, lang: str) -> str:
             elif isinstance(v, dict):
                 walk(v, f"{path}.", f"{gen}.")
             else:
-                rows.append((key_label(path, lang), _shown(gen, v, lang)))
+                rows.append((key_title(path, lang), _shown(gen, v, lang)))
 
     walk(profile, "", "")
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
