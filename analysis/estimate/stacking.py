@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from analysis.estimate.messages import Code, Key, Money, Msg, Term, says
+from analysis.estimate.messages import Code, Key, Money, Msg, Term, clause_words, says
 from analysis.estimate.results import Item, Skipped
 from ingest.model import Clause, Document
 
@@ -61,7 +61,8 @@ def stack(docs: list[Document], items: list[Item], clauses: dict[str, Clause]) -
                  and says(s.text, "same_matter")]
         if not rules:
             continue
-        rule = sorted(rules, key=lambda s: "同一" not in s.text)[0]  # the one about the same matter or data
+        # the one about the same matter or data (同一…) before one that only says 就高
+        rule = sorted(rules, key=lambda s: says(s.text, "same_matter") != clause_words("same_matter")[0])[0]
         in_doc = [it for it in kept if clauses[it.clause_id].doc_id == d.id]
         for it in sorted(in_doc, key=lambda x: -x.most):
             if it not in kept:
