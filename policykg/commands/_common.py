@@ -4,18 +4,26 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from graph.remote import Endpoint, is_remote
 from policykg import config
+from policykg.errors import PolicyKGError
 
 
 def add_store(p) -> None:
     p.add_argument("--store", default=None,
                    help="store folder, or a SPARQL 1.1 endpoint URL (default: $POLICYKG_STORE or store/)")
+    p.add_argument("--models", type=Path, default=None, metavar="DIR",
+                   help="with a SPARQL endpoint --store: the local folder of its clause models, which "
+                        "`policykg build --store URL` writes (default: var/endpoints/HOST-PORT-DATASET)")
 
 
-def store_of(args) -> Path | str:
-    """The store folder as a Path, or a remote endpoint URL as it was given."""
-    if args.store and args.store.startswith(("http://", "https://")):
-        return args.store
+def store_of(args) -> Path | Endpoint:
+    """The store folder as a Path, or a SPARQL endpoint with the folder of its clause models."""
+    if is_remote(args.store or ""):
+        return Endpoint(args.store, getattr(args, "models", None))
+    if getattr(args, "models", None):
+        raise PolicyKGError("--models names the local folder of a SPARQL endpoint's clause models: use it with "
+                            "--store http://HOST:PORT/DATASET (a store folder holds its own)")
     return Path(args.store) if args.store else config.default_store()
 
 
