@@ -103,6 +103,21 @@ def wording() -> dict[str, Any]:
     return data
 
 
+def clause_words(name: str) -> Any:
+    """A table of ontology/estimate.yaml's `clause_words`: the words that tell a rule which case a
+    clause is (a list of words, or a mapping of a word to what it means)."""
+    return wording()["clause_words"][name]
+
+
+def says(text: str, name: str) -> str | None:
+    """The first of `clause_words(name)` found in `text`, or None.
+
+    >>> says("对企业通过班列进口货物", "rail"), says("给予50%补助", "rail")
+    ('班列', None)
+    """
+    return next((w for w in clause_words(name) if w in text), None)
+
+
 def plain(v: Decimal) -> str:
     """A decimal with thousands separators, without trailing zeros or exponent.
 
@@ -188,6 +203,15 @@ def term(kind: str, value: str, lang: str) -> str:
     if value in table:
         return str(table[value][LANGS.index(lang)])
     return value
+
+
+def quantity(value: Decimal, unit: str, lang: str) -> str:
+    """A number with its unit in `lang`.
+
+    >>> quantity(Decimal(3000), "m2", "zh"), quantity(Decimal(14), "month", "en"), quantity(Decimal(100), "percent", "en")
+    ('3,000平方米', '14 months', '100%')
+    """
+    return _param(Qty(value, unit), lang)
 
 
 def _param(value: Any, lang: str) -> str:

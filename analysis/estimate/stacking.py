@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from analysis.estimate.messages import Code, Key, Money, Msg, Term
+from analysis.estimate.messages import Code, Key, Money, Msg, Term, says
 from analysis.estimate.results import Item, Skipped
 from ingest.model import Clause, Document
 
@@ -58,7 +58,7 @@ def stack(docs: list[Document], items: list[Item], clauses: dict[str, Clause]) -
 
     for d in docs:
         rules = [s for s in d.stacking if s.kind in ("highest-only", "no-duplicate")
-                 and ("同一" in s.text or "就高" in s.text)]
+                 and says(s.text, "same_matter")]
         if not rules:
             continue
         rule = sorted(rules, key=lambda s: "同一" not in s.text)[0]  # the one about the same matter or data

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from analysis.estimate.messages import Key, Money, Msg, Qty, Term
+from analysis.estimate.messages import Key, Money, Msg, Qty, Term, says
 from analysis.profile import Profile
 from ingest.categories import with_broader
 from ingest.model import Amount, Clause, Document, Rate, Threshold
@@ -141,7 +141,7 @@ def rate_is_maximum(c: Clause, r: Rate) -> bool:
     if i < 0:
         return False
     s = max(text.rfind(p, 0, i) for p in "，。；") + 1
-    return bool(re.search(r"不超过|最高按|最多按", text[s:i]))
+    return bool(says(text[s:i], "ceiling_rate"))
 
 
 def amount_of(value: Decimal, unit: str) -> Money | Qty:

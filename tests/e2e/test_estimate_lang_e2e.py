@@ -38,7 +38,7 @@ copy.remove();
 return text;
 """
 QUOTE = re.compile(r"「[^」]*」")
-CLAUSE_ID = re.compile(r"\b[a-z]+-\d{4}-\d+/[\w.]+/c\d+(?:-\w+)?")
+CLAUSE_ID = re.compile(r"[a-z]+-\d{4}-\d+/[\w.]+/c\d+(?:-\w+)?")
 FILE_OR_DOMAIN = re.compile(r"[\w.-]+\.(?:yaml|yml|json|com|cn|org|net)\b")  # also a name cut to "exampl...rprise.yaml"
 YEARS = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}\s*/\s*\d{2}\s*/\s*\d{2}|〔\d{4}〕|\d{4}年")
 LATIN_WORD = re.compile(r"[A-Za-z]+")

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.estimate.messages import key_label, render_json, term
+from analysis.estimate.messages import key_label, quantity, render_json, term
 from analysis.profile import FAIR_KINDS, RECOGNITIONS, read_text
 from policykg.errors import PolicyKGError
 from webapp import fmt
@@ -255,6 +255,11 @@ def _shown(path: str, value, lang: str) -> str:
         return "、".join(city_name(v, lang) for v in value)
     if isinstance(value, (int, float, str)) and path.endswith(("_cny", "_usd")):
         return fmt.money_words(Decimal(str(value)), lang, "USD" if path.endswith("_usd") else "CNY")
+    units = {"area_m2": "m2", "months_in_use": "month", "domain_share_percent": "percent", "booths": "booth",
+             "trainees": "person", "days": "day", "enrolment": "person", "contract_years": "year"}
+    unit = units.get(path.rsplit(".", 1)[-1])
+    if isinstance(value, (int, float)) and unit:
+        return quantity(Decimal(str(value)), unit, lang)
     if isinstance(value, (int, float)):
         return f"{Decimal(str(value)).normalize():,f}"
     return str(value)

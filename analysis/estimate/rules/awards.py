@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg, Term
+from analysis.estimate.messages import Key, Money, Msg, Term, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import (
     HUNDRED,
@@ -40,22 +39,16 @@ def tier_pick(w: Working, metrics: dict[str, Metric]) -> Tier | None:
 
 
 class Recognition(Rule):
+    """An award for a recognition the enterprise holds."""
+
     name = "recognition"
     categories = ("demonstration-award",)
     profile_keys = ("recognitions",)
-    # the words naming each recognition in a clause (the profile's recognitions: analysis.profile)
-    WORDS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "national-cbec-demo-enterprise": ("国家级跨境电商示范企业",),
-        "provincial-cbec-demo-enterprise": ("省级跨境电商示范企业",),
-        "city-cbec-demo-enterprise": ("市级跨境电商示范企业",),
-        "provincial-export-brand": ("省级跨境电商出口知名品牌", "出口知名名牌"),
-        "customs-advanced-certified": ("海关高级认证企业",),
-        "high-tech-enterprise": ("高新技术企业",),
-    }
 
     def found(self, c: Clause) -> list[str]:
+        """The recognitions the clause names (clause_words.recognition, or a tier's label)."""
         where = " ".join(c.conditions) + c.text
-        out = [k for k, words in self.WORDS.items() if any(x in where for x in words)]
+        out = [k for k, words in clause_words("recognition").items() if any(x in where for x in words)]
         for t in c.tiers:
             out += [k for k in RECOGNITIONS if t.label and _names(t.label, k) and k not in out]
         return out
@@ -88,6 +81,8 @@ class Recognition(Rule):
 
 
 class Outbound(Rule):
+    """A tier of outbound investment per project, with a Belt and Road bonus."""
+
     name = "outbound-investment"
     fields = ("tiers",)
     profile_keys = ("outbound_investments",)
@@ -114,7 +109,7 @@ class Outbound(Rule):
                                tier=Money(best.threshold.value, "USD"), amount=Money(amount),
                                quote=quote(c.text, best.threshold.text, 0, 8)))
             for b in c.bonuses:
-                if "一带一路" not in (b.condition or b.text):
+                if not says(b.condition or b.text, "belt_and_road"):
                     continue
                 if not x.belt_and_road:
                     w.notes.append(Msg("bonus.not_belt_and_road", who=whom, quote=b.text))
@@ -131,10 +126,11 @@ class Outbound(Rule):
 
 
 class ServiceTrade(Rule):
+    """A tier of service exports."""
+
     name = "service-trade"
     fields = ("tiers",)
     profile_keys = ("service_exports_usd", "service_trade_reported")
-    REPORTING: ClassVar[str] = "直报系统"
 
     def matches(self, c: Clause) -> bool:
         return any(t.threshold and t.threshold.metric == "service-exports" for t in c.tiers)
@@ -142,8 +138,9 @@ class ServiceTrade(Rule):
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c, p = w.c, w.p
         exports = need(p.service_exports_usd, "service_exports_usd")
-        if self.REPORTING in " ".join(c.conditions) + c.text:
-            words = segment(c.text, self.REPORTING)
+        reporting = says(" ".join(c.conditions) + c.text, "service_reporting")
+        if reporting:
+            words = segment(c.text, reporting)
             reported = p.service_trade_reported
             if reported is None:
                 raise NotComputable(Msg("key.not_stated_for", key=Key("service_trade_reported"), quote=words))

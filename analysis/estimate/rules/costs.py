@@ -4,9 +4,8 @@ the rate applies to is read from the rate's extracted base (费用 of 商标注�
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg
+from analysis.estimate.messages import Key, Money, Msg, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import NotComputable, NotEligible, Working, caps, need, primary, segment
 from ingest.model import Clause
@@ -36,17 +35,16 @@ def _share(w: Working, keys: list[str], what: str) -> Decimal:
 
 
 class Fees(Rule):
+    """A rate of trademark, patent, certification or testing fees (the rate's base names which)."""
+
     name = "fees"
     fields = ("rates",)
     profile_keys = ("trademark_fees_cny", "patent_fees_cny", "certification_fees_cny", "testing_fees_cny")
-    # word of the rate's base -> the profile key of that cost
-    BASES: ClassVar[tuple[tuple[str, str], ...]] = (
-        ("商标", "trademark_fees_cny"), ("注册", "trademark_fees_cny"), ("专利", "patent_fees_cny"),
-        ("认证", "certification_fees_cny"), ("检测", "testing_fees_cny"))
 
     def keys(self, c: Clause) -> list[str]:
+        """The profile keys of the costs the rate's base names (clause_words.fee_base)."""
         base = c.rates[0].base or ""
-        return list(dict.fromkeys(k for word, k in self.BASES if word in base))
+        return list(dict.fromkeys(k for word, k in clause_words("fee_base").items() if word in base))
 
     def matches(self, c: Clause) -> bool:
         return bool(self.keys(c))
@@ -59,6 +57,8 @@ class Fees(Rule):
 
 
 class Insurance(Rule):
+    """A rate of the export credit insurance premium."""
+
     name = "export-credit-insurance"
     categories = ("export-credit-insurance",)
     fields = ("rates",)
@@ -77,30 +77,29 @@ class Insurance(Rule):
 
 
 class Promotion(Rule):
+    """A rate of promotion spending (own brand, on platforms, platform fees)."""
+
     name = "promotion"
     categories = ("brand-promotion", "platform")
     fields = ("rates",)
     profile_keys = ("promotion_cny", "platform_fees_cny", "platform_promotion_cny", "new_to_cross_border")
 
     def matches(self, c: Clause) -> bool:
-        return "推广" in (c.rates[0].base or "") + " ".join(c.conditions)
+        return bool(says((c.rates[0].base or "") + " ".join(c.conditions), "promotion_base"))
 
     def keys(self, c: Clause) -> list[str]:
-        where = c.text
-        if "第三方平台" in where:
-            return ["platform_fees_cny", "platform_promotion_cny", "promotion_cny"]
-        if "跨境电子商务平台" in where or "跨境电商平台" in where:
-            return ["platform_promotion_cny"]
-        return ["promotion_cny"]
+        """The spending the clause pays on, by the channel it names (clause_words.promotion_channel)."""
+        channel = says(c.text, "promotion_channel")
+        return list(clause_words("promotion_channel")[channel]) if channel else ["promotion_cny"]
 
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c, p = w.c, w.p
-        if "首次开展" in c.text:
-            words = segment(c.text, "首次开展")
-            first = p.new_to_cross_border
-            if first is None:
+        first = says(c.text, "first_year")
+        if first:
+            words = segment(c.text, first)
+            if p.new_to_cross_border is None:
                 raise NotComputable(Msg("key.not_stated_for", key=Key("new_to_cross_border"), quote=words))
-            if not first:
+            if not p.new_to_cross_border:
                 raise NotEligible(Msg("promotion.not_first_year", quote=words))
             w.checks.append(Msg("check.yes", key=Key("new_to_cross_border"), quote=words))
         return _share(w, self.keys(c), "what.fees"), primary(c, "brand-promotion", "platform")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg, Qty
+from analysis.estimate.messages import Key, Money, Msg, Qty, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import (
     Metric,
@@ -22,11 +21,11 @@ from ingest.model import Clause
 
 
 class Parcels(Rule):
+    """An amount per block of parcels shipped."""
+
     name = "parcels"
     fields = ("per_unit",)
     profile_keys = ("parcels",)
-    # the channel a clause counts: 邮件 (international mail) or 快件 (express)
-    CHANNELS: ClassVar[tuple[tuple[str, str], ...]] = (("邮件", "postal_increase"), ("快件", "express"))
 
     def matches(self, c: Clause) -> bool:
         return any(a.basis == "parcel" for a in per_unit(c))
@@ -36,9 +35,10 @@ class Parcels(Rule):
         u = next(a for a in per_unit(c) if a.basis == "parcel")
         block = Decimal((u.unit or "1").split()[0])
         parcels = need(p.parcels, "parcels")
-        key = next((k for words, k in self.CHANNELS if words in c.text), None)
-        if key is None:
+        channel = says(c.text, "parcel_channel")  # 邮件 (international mail) or 快件 (express)
+        if channel is None:
             raise NotComputable(Msg("parcels.channel_unknown"))
+        key = clause_words("parcel_channel")[channel]
         n = need(getattr(parcels, key), f"parcels.{key}")
         blocks = (Decimal(n) / block).to_integral_value(ROUND_DOWN)
         if blocks == 0:
@@ -55,6 +55,8 @@ class Parcels(Rule):
 
 
 class Trainees(Rule):
+    """An amount per person trained."""
+
     name = "trainees"
     categories = ("talent",)
     fields = ("per_unit",)
@@ -91,6 +93,8 @@ class Trainees(Rule):
 
 
 class Sessions(Rule):
+    """A rate of each training session's cost, capped per session."""
+
     name = "training-sessions"
     categories = ("talent",)
     fields = ("rates",)

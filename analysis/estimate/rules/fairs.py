@@ -4,27 +4,26 @@ and a cap per enterprise; a pool for all enterprises is shown, never applied to 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg, Qty, Term
+from analysis.estimate.messages import Key, Money, Msg, Qty, Term, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import NotComputable, NotEligible, Working, caps, need, segment, who
 from ingest.model import Clause
 
 
 class Fair(Rule):
+    """A trade fair: a rate of the booth fees of the fairs of the kind the clause names."""
+
     name = "fair"
     categories = ("exhibition",)
     fields = ("rates",)
     profile_keys = ("fairs",)
-    # the kind of fair a clause pays for, named in its conditions or text (docs/estimate.md: fair kinds)
-    KINDS: ClassVar[tuple[tuple[str, str], ...]] = (
-        ("service-trade", "服务贸易类展会"), ("import", "进口展会"), ("cross-border-ecommerce", "跨境电商展会"),
-        ("key-international", "重点国际性展会"), ("general-international", "一般性国际性展会"))
 
     def kind(self, c: Clause) -> str | None:
+        """The kind of fair the clause pays for, named in its conditions, rates or text
+        (ontology/estimate.yaml, clause_words.fair_kind)."""
         where = " ".join(c.conditions + [r.base or "" for r in c.rates]) + c.text
-        return next((k for k, words in self.KINDS if words in where), None)
+        return next((k for k, words in clause_words("fair_kind").items() if any(x in where for x in words)), None)
 
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c, p = w.c, w.p
@@ -42,8 +41,7 @@ class Fair(Rule):
             fair = who("fairs", i)
             if qualified:
                 br = f.belt_and_road or f.rcep
-                r = next((r for r in qualified if ("一带一路" in (r.qualifier or "")
-                                                   or "RCEP" in (r.qualifier or "")) == br), None)
+                r = next((r for r in qualified if bool(says(r.qualifier or "", "belt_and_road")) == br), None)
                 if r is None:
                     raise NotComputable(Msg("fair.no_rate_fits", who=fair))
                 w.conditions.append(Msg("fair.country", who=fair, country=f.country or Msg("word.not_named"),

@@ -4,9 +4,8 @@ or not, with thresholds on the imports and a cap."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg, Term
+from analysis.estimate.messages import Key, Money, Msg, Term, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import (
     Metric,
@@ -23,22 +22,20 @@ from ingest.model import Clause
 
 
 class Imports(Rule):
+    """An amount per USD imported (or of growth), or a rate of the imports' value."""
+
     name = "import"
     categories = ("import",)
     profile_keys = ("imports",)
-    # words of the clause that name what it pays for; rail freight (班列: 中欧班列, 义新欧…) is a route
-    KINDS: ClassVar[tuple[tuple[str, str], ...]] = (
-        ("cbec-1210", "1210模式"), ("cbec-9610", "9610模式"), ("consumer-goods", "日用消费品"),
-        ("raw-materials", "原材料"))
-    RAIL: ClassVar[str] = "班列"
 
     def matches(self, c: Clause) -> bool:
-        return any(a.basis == "usd" for a in per_unit(c)) or any("进口额" in (r.base or "") for r in c.rates)
+        return any(a.basis == "usd" for a in per_unit(c)) or any(says(r.base or "", "imports_base") for r in c.rates)
 
     def chosen(self, c: Clause, lines: list[ImportLine]) -> tuple[list[tuple[int, ImportLine]], Msg]:
-        if self.RAIL in c.text:
+        """The import lines the clause pays for: by rail freight (班列, a route), or of the kind it names."""
+        if says(c.text, "rail"):
             return [(i, x) for i, x in enumerate(lines) if x.china_europe_rail], Msg("import.by_rail")
-        kind = next((k for k, words in self.KINDS if words in c.text), None)
+        kind = next((k for k, words in clause_words("import_kind").items() if any(x in c.text for x in words)), None)
         if kind is None:
             raise NotComputable(Msg("import.kind_unknown"))
         return [(i, x) for i, x in enumerate(lines) if x.kind == kind], Msg(
@@ -49,7 +46,7 @@ class Imports(Rule):
         text = c.text
         lines = need(p.imports, "imports")
         chosen, what = self.chosen(c, lines)
-        port_needed = False if "未运输到" in text else True if ("口岸" in text or "运输到" in text) else None
+        port_needed = False if says(text, "port_not_local") else True if says(text, "port_local") else None
         if port_needed is not None:
             for i, x in chosen:
                 if x.local_port is None:
@@ -67,7 +64,7 @@ class Imports(Rule):
         units = per_unit(c)
         if units:
             u = units[0]
-            if "每新增" in text:
+            if says(text, "growth"):
                 base = Decimal(0)
                 for i, x in chosen:
                     base += need(x.increase_usd, f"imports[{i}].increase_usd")

@@ -21,6 +21,8 @@ from analysis.estimate.working import (
 
 
 class IndependentSite(Rule):
+    """An independent site: a rate of each site's spend or an award per site."""
+
     name = "independent-site"
     categories = ("independent-site",)
     profile_keys = ("independent_sites", "exports_usd", "exports_cny", "turnover_cny")

@@ -4,9 +4,8 @@ public warehouse, and an award for a newly recognised public warehouse."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
-from analysis.estimate.messages import Key, Money, Msg, Term
+from analysis.estimate.messages import Key, Money, Msg, Term, clause_words, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import (
     Metric,
@@ -23,13 +22,11 @@ from analysis.estimate.working import (
 from analysis.profile import Warehouse
 from ingest.model import Clause
 
-# the level of public warehouse a clause names, in its conditions or text
-LEVELS = (("city", ("市级公共海外仓", "市级跨境电商公共海外仓")), ("province", ("省级公共海外仓",)))
-
 
 def level(c: Clause) -> str | None:
+    """The level of public warehouse a clause names, in its conditions or text (clause_words.public_level)."""
     where = " ".join(c.conditions) + c.text
-    return next((lv for lv, words in LEVELS if any(x in where for x in words)), None)
+    return next((lv for lv, words in clause_words("public_level").items() if any(x in where for x in words)), None)
 
 
 def warehouses(w: Working) -> list[tuple[int, Warehouse]]:
@@ -53,7 +50,7 @@ def _bonus(w: Working, wh: Warehouse, whom: Key) -> Decimal:
     for b in w.c.bonuses:
         if b.amount is None:
             continue
-        if any(x in (b.condition or b.text) for x in ("一带一路", "RCEP", "丝路")):
+        if says(b.condition or b.text, "belt_and_road"):
             if wh.belt_and_road:
                 w.lines.append(Msg("bonus.belt_and_road", who=whom, amount=Money(b.amount), quote=b.text))
                 if b.condition:
@@ -69,14 +66,15 @@ def _not_public(whom: Key, lv: str) -> Msg:
 
 
 class WarehouseStorage(Rule):
+    """A rate of the storage fees paid to a public overseas warehouse (the rate's base: 仓储)."""
+
     name = "warehouse-storage"
     categories = ("overseas-warehouse",)
     fields = ("rates",)
     profile_keys = ("overseas_warehouses",)
-    BASE: ClassVar[str] = "仓储"
 
     def matches(self, c: Clause) -> bool:
-        return self.BASE in (c.rates[0].base or "")
+        return bool(says(c.rates[0].base or "", "storage_base"))
 
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c = w.c
@@ -103,14 +101,15 @@ class WarehouseStorage(Rule):
 
 
 class WarehouseBuild(Rule):
+    """A rate of each warehouse's building or leasing cost (the rate's base: 建设)."""
+
     name = "warehouse-build"
     categories = ("overseas-warehouse",)
     fields = ("rates",)
     profile_keys = ("overseas_warehouses",)
-    BASE: ClassVar[str] = "建设"
 
     def matches(self, c: Clause) -> bool:
-        return self.BASE in (c.rates[0].base or "")
+        return bool(says(c.rates[0].base or "", "build_base"))
 
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c = w.c
@@ -140,6 +139,8 @@ class WarehouseBuild(Rule):
 
 
 class WarehouseAward(Rule):
+    """An award per recognised public overseas warehouse."""
+
     name = "warehouse-award"
     categories = ("public-overseas-warehouse",)
     fields = ("awards",)
@@ -149,7 +150,7 @@ class WarehouseAward(Rule):
         c = w.c
         lv = level(c) or "city"
         award = awards(c)[0]
-        newly = "新认定" in " ".join(c.conditions) + c.text
+        newly = bool(says(" ".join(c.conditions) + c.text, "newly_recognised"))
         total, failures = Decimal(0), []
         for i, wh in warehouses(w):
             whom = who("overseas_warehouses", i)
