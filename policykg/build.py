@@ -297,7 +297,7 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
     stays on any failure (a violation included). Memory holds one batch's graph at a time.
     Call with the store's write lock held (storedir.writing)."""
     from graph.digest import materialise
-    from graph.pg_rows import write_rows
+    from graph.neo4j.rows import write_rows
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 

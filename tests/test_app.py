@@ -238,7 +238,9 @@ def test_estimate_sample_profile_per_city(app):
     item = re.search(r'title="hangzhou-2023-9/1.1/c4">一、（一）</a>.*?</div>', html_of(at))
     assert item and "最多" in item.group(0) and "200万元" in item.group(0)
     assert "按 2024-06-01 有效的政策测算" in html_of(at)
-    assert any("as_of: '2024-06-01'" in c.value for c in at.code)  # the profile used is shown
+    # the profile used is shown, its keys by their Chinese labels (issue 13: no English words in zh)
+    assert "<th>测算日期</th><td>2024-06-01</td>" in html_of(at)
+    assert "<th>独立站1·建设运维推广费用</th><td>40万元</td>" in html_of(at)
 
 
 def test_upload_adds_a_new_city_to_every_view(app, store, tmp_path, monkeypatch):

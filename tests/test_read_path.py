@@ -4,6 +4,7 @@ from the graph), on the corpus and on 500 generated documents (bench/generate.py
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -85,3 +86,22 @@ def test_the_timeline_counts_what_in_force_on_answers(store):
         shown = sorted((d.city, d.number, c.id) for d in corpus.docs if data.status(d.validity, day) == "in-force"
                        for c in d.clauses if c.kind == "incentive")
         assert shown == expected, day
+
+
+def test_the_maxima_and_the_curve_cover_the_page_of_cards(store):
+    """The like-for-like measures under the cards are those of the page's clauses and cities: at 500
+    documents the first page of independent-site is 100 of its clauses, and the maxima table lists
+    exactly those (the curve's lines are the page's cities)."""
+    from analysis.payout_curve import curve
+    from webapp.views.payout_chart import maxima_html
+
+    corpus = data.load_corpus(store)
+    day = date(2024, 6, 1)
+    blocks, total, _ = data.comparison_page(corpus, "independent-site", day)
+    clauses = frozenset(it["clause"] for b in blocks for it in b["items"])
+    cities = [b["city"] for b in blocks]
+    docs = [d for city in cities for d in corpus.docs_of(city)]
+    assert len(clauses) == min(total, data.PAGE_SIZE)
+    listed = set(re.findall(r'data-clause="([^"]+)"', maxima_html(docs, "independent-site", "en", clauses)))
+    assert listed == clauses
+    assert [cv.city for cv in curve(docs, "independent-site", day)] == sorted({d.city_shown for d in docs})

@@ -303,6 +303,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "estimate.typed": ("（表单填写）", "(typed in the form)"),
     "estimate.uploaded": ("（上传文件：{name}）", "(uploaded: {name})"),
     "estimate.explanation": ("计算说明", "Explanation"),
+    "estimate.upload_profile": ("或上传企业档案文件", "or upload a profile file (YAML or JSON)"),
     # upload
     "upload.help": ("上传一份政策文件（txt、md、pdf、docx、html）。它会被解析，加入数据库，新城市随即出现在每个视图中。",
                     "Upload a policy document (txt, md, pdf, docx, html). It is ingested and added to the store, "

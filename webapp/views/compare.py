@@ -2,7 +2,8 @@
 rate, cap and what it is per, thresholds, one-time or yearly, bonuses, funding split, validity on
 a chosen date, article), each with its source sentence, numbers highlighted, and a link to that
 clause in the document view; below them the like-for-like measures of webapp.views.payout_chart
-(the most per enterprise per year, and the payout curve on the chosen date). Deep link:
+(the most per enterprise per year, and the payout curve on the chosen date) of the page's cities and
+clauses. Deep link:
 ?view=compare&category=independent-site (&on=YYYY-MM-DD). The cards are real HTML text, a page of
 data.PAGE_SIZE at a time (in the order of the named query compare-category) with a page picker.
 """
@@ -46,7 +47,8 @@ def render(ctx: Ctx) -> None:
                      format_func=lambda a: f"{a + 1}–{min(a + data.PAGE_SIZE, total)}")
         st.caption(t("compare.page", a=offset + 1, b=min(offset + data.PAGE_SIZE, total), n=total))
     st.html(cards_html(blocks, ctx.lang))
-    payout_chart.render(ctx, category, on)
+    page_cities = tuple(b["city"] for b in blocks)
+    payout_chart.render(ctx, category, on, page_cities, frozenset(it["clause"] for b in blocks for it in b["items"]))
 
 
 def _row(label: str, value: str) -> str:

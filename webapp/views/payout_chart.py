@@ -1,7 +1,9 @@
 """The compare view's like-for-like measures: per clause, the most one enterprise can get per year
 (counts limits applied, ceilings marked "up to", conditions and limits shown), and the payout curve
 ("at a spend of X yuan, each city pays …", computed by the estimate engine on the compare date),
-one line per city, ceilings dashed and labelled "up to" (analysis.payout_curve).
+one line per city, ceilings dashed and labelled "up to" (analysis.payout_curve). Both cover the cities
+of the compare view's current page of cards (the maxima: the page's clauses), so a render runs the
+estimate engine on those cities' documents only, once per store, category, date, page and language.
 """
 from __future__ import annotations
 
@@ -18,9 +20,20 @@ from webapp.i18n import t, vocab
 from webapp.state import Ctx, _corpus
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _curve_rows(stamp: str, store: str, category: str, on: str, lang: str) -> list[dict]:
-    return curve_rows(_corpus(stamp, store).docs, category, date.fromisoformat(on), lang)
+def _docs_of(stamp: str, store: str, cities: tuple[str, ...]) -> list:
+    corpus = _corpus(stamp, store)
+    return [d for city in cities for d in corpus.docs_of(city)]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _curve_rows(stamp: str, store: str, category: str, on: str, lang: str, cities: tuple[str, ...]) -> list[dict]:
+    return curve_rows(_docs_of(stamp, store, cities), category, date.fromisoformat(on), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _maxima_html(stamp: str, store: str, category: str, lang: str, cities: tuple[str, ...],
+                 clauses: frozenset[str]) -> str:
+    return maxima_html(_docs_of(stamp, store, cities), category, lang, clauses)
 
 
 def requirement_words(r, lang: str) -> str:
@@ -45,14 +58,17 @@ def _num(v: Decimal | None) -> str:
     return s
 
 
-def maxima_html(docs, category: str, lang: str) -> str:
-    """A table, one row per clause: city, article, instrument, the maximum, how, limits, conditions."""
+def maxima_html(docs, category: str, lang: str, clauses: frozenset[str] | None = None) -> str:
+    """A table, one row per clause (of `clauses` only, when given): city, article, instrument, the
+    maximum, how, limits, conditions."""
     esc = html.escape
     head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in (
         "field.city", "field.article", "field.instrument", "payout.max", "payout.how", "payout.limits",
         "payout.requirements"))
     rows = []
     for m in maxima(docs, category):
+        if clauses is not None and m.clause_id not in clauses:
+            continue
         if m.value is None:
             shown = esc(t("payout.no_bound", lang))
         else:
@@ -125,17 +141,17 @@ def curve_spec(rows: list[dict], lang: str) -> dict:
     }
 
 
-def render(ctx: Ctx, category: str, on: date) -> None:
-    """The maxima table and the payout curve of `category` on `on` (the compare view's chart)."""
-    docs = ctx.corpus.docs
+def render(ctx: Ctx, category: str, on: date, cities: tuple[str, ...], clauses: frozenset[str]) -> None:
+    """The maxima table of `clauses` and the payout curve of `category` on `on` for `cities` (the
+    compare view's current page)."""
     st.markdown(f"**{t('payout.max_heading', ctx.lang)}**")
     st.caption(t("payout.max_help", ctx.lang))
-    st.html(maxima_html(docs, category, ctx.lang))
+    st.html(_maxima_html(ctx.stamp, str(ctx.store), category, ctx.lang, cities, clauses))
     st.markdown(f"**{t('payout.curve_heading', ctx.lang, day=on.isoformat())}**")
     if category not in SPEND_PROFILES:
         st.caption(t("payout.curve_none", ctx.lang))
         return
     who = SPEND_PROFILES[category][1 if ctx.lang == "zh" else 2]
     st.caption(t("payout.curve_help", ctx.lang, who=who))
-    rows = _curve_rows(ctx.stamp, str(ctx.store), category, on.isoformat(), ctx.lang)
+    rows = _curve_rows(ctx.stamp, str(ctx.store), category, on.isoformat(), ctx.lang, cities)
     st.vega_lite_chart(curve_spec(rows, ctx.lang), width="stretch")
