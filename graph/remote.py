@@ -4,8 +4,8 @@
 http://127.0.0.1:3030/policykg; its query, update and graph-store endpoints are that URL followed
 by /query, /update and /data (Fuseki's layout), or given explicitly. An `Endpoint` is such a URL
 together with the local folder that holds its clause models (policykg.build builds the store
-there, then `push_store` replaces the endpoint's default graph with the folder's graph); `push`
-replaces it with any graph. `RemoteStore.query` returns the same (columns, rows) with plain Python
+there, then replaces the endpoint's default graph with the folder's graph); `push` replaces it
+with any rdflib graph. `RemoteStore.query` returns the same (columns, rows) with plain Python
 values as graph.store.query. Standard library HTTP (urllib); every failure is one PolicyKGError
 line naming the endpoint.
 """
@@ -19,9 +19,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from graph.store import open_read_only
 from policykg.config import endpoint_folder
 from policykg.errors import PolicyKGError
 
@@ -144,15 +141,6 @@ def push(graph, url: str) -> int:
     """Replace the default graph of the dataset at `url` with `graph`; returns the remote triple count."""
     remote = RemoteStore(url)
     remote.put_graph(graph.serialize(format="nt", encoding="utf-8"), "application/n-triples")
-    return remote.count()
-
-
-def push_store(store_dir: Path, url: str) -> int:
-    """Replace the default graph of the dataset at `url` with the graph of the built store in
-    `store_dir`; returns the remote triple count."""
-    data = open_read_only(store_dir).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    remote = RemoteStore(url)
-    remote.put_graph(data or b"", "application/n-triples")
     return remote.count()
 
 

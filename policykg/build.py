@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.remote import Endpoint, RemoteStore, is_remote, push_store
+from graph.remote import Endpoint, RemoteStore, is_remote
+from graph.store import dump
 from ingest.model import Document, from_json, to_json
 from policykg import storedir
 from policykg.errors import PolicyKGError, ValidationFailed
@@ -77,7 +78,7 @@ PARALLEL_FROM = 40  # files; below this, starting worker processes costs more th
 BATCH = 200  # documents per graph batch: bounds memory on large corpora
 
 
-def _ingest_many(paths: list[Path], root: Path, ids: list[str], keep_going: bool) -> list[tuple]:
+def _ingest_many(paths: list[Path], root: Path, ids: list[str], keep_going: bool) -> list[tuple | str]:
     return [_ingest_one(p, root, i, keep_going) for p, i in zip(paths, ids)]
 
 
@@ -525,6 +526,14 @@ def summarise(docs: list[Document]) -> BuildReport:
         r.unparsed += [{"clause": c.id, "text": t} for c in d.clauses for t in c.unparsed]
         r.warnings += [f"{d.file}: {w}" for w in d.warnings]
     return r
+
+
+def push_store(store_dir: Path, url: str) -> int:
+    """Replace the default graph of the SPARQL endpoint at `url` with the graph of the built store
+    in `store_dir`; returns the endpoint's triple count."""
+    remote = RemoteStore(url)
+    remote.put_graph(dump(store_dir, "ntriples", {}), "application/n-triples")
+    return remote.count()
 
 
 def local_folder(store: Path | str) -> Path:
