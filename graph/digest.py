@@ -19,6 +19,7 @@ metric without an English label) is left out, as the queries leave it out.
 """
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -39,6 +40,7 @@ from ingest.categories import scheme, with_broader
 from ingest.model import Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
+RANKING_CHUNK = 20000  # ranking triples written to the store at a time
 
 
 def _number(value) -> str:
@@ -227,11 +229,86 @@ def materialised_triples(docs: list[Document]):
         yield cell, PKG.sortKey, Literal(rank)
 
 
-def materialise(writer, docs: list[Document]) -> list[tuple]:
-    """The end of a build: the materialised triples added to the store being written (a
-    graph.store.StoreWriter), then the store compacted (Oxigraph's optimize: every later query
-    reads fewer, larger files). Returns the triples added."""
+def materialise(writer, docs: list[Document]):
+    """The end of a build: the materialised triples and the rankings added to the store being
+    written (a graph.store.StoreWriter; the rankings a chunk at a time, as they are the most), then
+    the store compacted (Oxigraph's optimize: every later query reads fewer, larger files). Returns
+    the triples added, as an iterable that computes the rankings again when it is read."""
     triples = list(materialised_triples(docs))
     writer.add(triples)
+    rankings = ranking_triples(docs)
+    while chunk := list(itertools.islice(rankings, RANKING_CHUNK)):
+        writer.add(chunk)
     writer.db.optimize()
-    return triples
+    return itertools.chain(triples, ranking_triples(docs))
+
+
+# --- rankings: a named query's whole order, materialised -------------------------------------------
+#
+# A ranking is the answer order of one named query (and one category), numbered from 0: entry r is
+# the node ID["ranking/<query>[/<slug>]/<r>"], so that a page (limit, offset) is the entries whose
+# IRIs the query spells from the numbers offset .. offset + limit - 1 and looks up one by one: the
+# ORDER BY reads only the page, and the total is pkg:rankingTotal on the ranking's own node.
+
+
+def ranking_iri(query: str, slug: str | None = None, rank: int | None = None) -> URIRef:
+    """ID["ranking/QUERY[/SLUG][/RANK]"]: a ranking, or one of its entries."""
+    tail = "".join(f"/{part}" for part in (slug, rank) if part is not None)
+    return ID[f"ranking/{query}{tail}"]
+
+
+def cap_ranking(docs: list[Document]) -> dict[str, list[URIRef]]:
+    """Per category slug, the caps of its incentives (pkg:inCategory: with every broader category)
+    in the order of top-caps: highest first, then by the clause's sort key, then by the cap's IRI."""
+    order = clause_order(docs)
+    found: dict[str, list[tuple]] = {}
+    for d in docs:
+        for c in d.clauses:
+            if c.kind != "incentive":
+                continue
+            node = clause_iri(d.id, c.article_key, c.id)
+            caps = [(a.value, str(node) + f"/amount/{i}") for i, a in enumerate(c.amounts) if a.role == "cap"]
+            for slug in with_broader(c.categories):
+                found.setdefault(slug, []).extend((-value, order[(d.id, c.id)], iri) for value, iri in caps)
+    return {slug: [URIRef(iri) for _, _, iri in sorted(found.get(slug, []))] for slug in scheme()}
+
+
+def citation_ranking(docs: list[Document]) -> list[tuple[URIRef, URIRef]]:
+    """Every (citing clause, cited node) in the order of cross-references: the clause's sort key, the
+    cited number ('' for a document cited by title only), the cited node's IRI."""
+    order, cited = clause_order(docs), citations(docs)
+    numbers = {str(doc_iri(d.id)): d.number for d in docs if d.number}
+    rows = set()
+    for d in docs:
+        for c in d.clauses:
+            for ref in c.references:
+                number = normalize_number(ref.number)
+                node = cited.get(number) if number else None
+                if node is None:
+                    node = ID[f"cited/{segment(number)}"] if number else ID[f"cited/title/{segment(ref.title or '')}"]
+                    shown = number or ""
+                else:
+                    shown = numbers[str(node)]
+                rows.add((order[(d.id, c.id)], shown, str(node), str(clause_iri(d.id, c.article_key, c.id))))
+    return [(URIRef(clause), URIRef(node)) for _, _, node, clause in sorted(rows)]
+
+
+def ranking_triples(docs: list[Document]):
+    """The rankings of top-caps (one per category) and cross-references (see above)."""
+    for slug, caps in sorted(cap_ranking(docs).items()):
+        yield from _ranking("top-caps", slug, [(cap, None) for cap in caps])
+    yield from _ranking("cross-references", None, citation_ranking(docs))
+
+
+def _ranking(query: str, slug: str | None, items: list[tuple[URIRef, URIRef | None]]):
+    ranking = ranking_iri(query, slug)
+    yield ranking, RDF.type, PKG.Ranking
+    yield ranking, PKG.rankingTotal, Literal(len(items), datatype=XSD.integer)
+    for rank, (item, cited) in enumerate(items):
+        entry = ranking_iri(query, slug, rank)
+        yield entry, RDF.type, PKG.RankEntry
+        yield entry, PKG.rankOf, ranking
+        yield entry, PKG.rank, Literal(rank, datatype=XSD.integer)
+        yield entry, PKG.rankedItem, item
+        if cited is not None:
+            yield entry, PKG.rankedCited, cited

@@ -52,6 +52,7 @@ NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CLAUSE_ID = re.compile(r"[^\s<>\"{}|\\^`]+")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_OUTSIDE = re.compile(r"(?<![?$\w])(?:SERVICE|FROM)\b", re.I)  # federated or other graphs: never in a named query
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,8 @@ def load_query(name: str, folder: Path | None = None) -> NamedQuery:
                                 f"{extra or 'none'}; declared, not used: {unused or 'none'})")
     if not _WHERE.search(strip_sparql(sparql)):
         raise PolicyKGError(f"{rq}: the query needs a 'WHERE {{' group (parameters are bound there)")
+    if outside := _OUTSIDE.search(strip_sparql(sparql)):
+        raise PolicyKGError(f"{rq}: a named query reads the store's own graph: remove {outside.group(0).upper()}")
     return q
 
 
@@ -447,7 +450,8 @@ def sparql_with_values(sparql: str, bound: dict[str, BoundParam]) -> str:
 
 def _canonical_decimal(d: Decimal) -> Decimal:
     d = d.normalize()
-    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
+    exponent = d.as_tuple().exponent  # a str ('n', 'N', 'F') for NaN and infinity
+    return d.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else d
 
 
 def _decimal(value, where: str) -> Decimal:
@@ -551,13 +555,14 @@ def normalise_rows(q: NamedQuery, columns: list[str], rows: list[tuple], backend
     return normalise_page(q, columns, rows, backend)[0]
 
 
-def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
+def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rdf",
+             store: Path | str | None = None,
              neo4j_settings: dict | None = None, timeout_s: float = 60.0) -> Page:
     """Run queries/NAME on 'rdf' (the store) or 'neo4j'; returns one normalised Page.
 
     `params` are the raw --param values (limit and offset included: default 100 and 0).
     """
-    from graph.guard import check_cypher_readonly, readonly_sparql
+    from graph.guard import check_cypher_readonly
 
     if backend not in BACKENDS:
         raise PolicyKGError(f"unknown backend {backend!r}: use rdf or neo4j")
@@ -571,7 +576,10 @@ def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rd
         from graph.store import query
         from policykg.config import default_store
 
-        text = readonly_sparql(sparql_with_values(q.sparql, values))
+        # A query file is checked when it is loaded (no SERVICE, no FROM), and the stores run queries
+        # only, never updates. The rdflib parser of graph.guard is not used: it does not know the
+        # LATERAL join (SEP-0006, in Oxigraph and Jena) that the paged queries look entries up with.
+        text = sparql_with_values(q.sparql, values)
         if is_remote(store):  # --store http://HOST:PORT/DATASET, as every other query command takes
             columns, rows = RemoteStore(str(store), timeout_s=timeout_s).query(text)
         else:
@@ -587,7 +595,8 @@ def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rd
     return Page(q.column_names, rows, total, limit, offset)
 
 
-def run_named(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
+def run_named(name: str, params: dict[str, str] | None = None, backend: str = "rdf",
+              store: Path | str | None = None,
               neo4j_settings: dict | None = None, timeout_s: float = 60.0) -> tuple[list[str], list[tuple]]:
     """`run_page` as (columns, rows): one page of rows, in the query's order."""
     page = run_page(name, params, backend, store, neo4j_settings, timeout_s)

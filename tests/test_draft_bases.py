@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import string
 import subprocess
 import sys
 from decimal import Decimal
@@ -15,6 +16,8 @@ import pytest
 
 from analysis.draft import draft, draft_record, markdown, parameter_ranges, parse_settings, precedents
 from analysis.draft import words as draft_words
+from graph import vocabulary
+from graph.namespaces import INSTRUMENT, PKG
 from ingest.categories import scheme
 from policykg.errors import PolicyKGError
 from tests.conftest import ROOT
@@ -194,3 +197,27 @@ def test_rate_median_never_mixes_bases(docs):
     assert "按企业投资额的35%" in t.text
     assert all(o.source.clause_id != "lishui-2021-67/2/c3" for o in t.parameters["rate"].observations
                if o.group == t.parameters["rate"].group)
+
+
+# The clause is written in the ontology's frames (issue 16 item 1): each way of granting is the
+# pkg:clauseWording of its instrument, the subject and the cap are those of pkg:Incentive and pkg:Cap.
+FRAME_CASES = [
+    ("independent-site", "温州", [INSTRUMENT.proportional, PKG.Incentive, PKG.Cap]),  # 按…的50%给予补助
+    ("independent-site", "运城", [INSTRUMENT.fixed, PKG.Incentive]),  # 给予单个独立站15万元奖励
+    ("events", "杭州", [INSTRUMENT.ceiling, PKG.Incentive]),  # 给予不超过40万元的资金扶持
+    ("import", "温州", [INSTRUMENT["per-unit"], PKG.Threshold, PKG.Cap]),  # 每进口1美元补助0.1元
+    ("consolidation-warehouse", "杭州", [INSTRUMENT.tiered, PKG.Incentive, PKG.FundingRule]),  # 分别给予
+    ("public-overseas-warehouse", "丽水", [PKG.BonusAmount]),  # 再增加10万元
+]
+
+
+@pytest.mark.parametrize("category, like, frames", FRAME_CASES)
+def test_the_clause_is_written_in_the_ontology_frames(docs, category, like, frames):
+    text = draft(docs, category, like).text
+    g = vocabulary.ontology_graph()
+    for iri in frames:
+        template = next(str(o) for o in g.objects(iri, PKG.clauseWording) if o.language == "zh")
+        literals = [lit for lit, _, _, _ in string.Formatter().parse(template) if lit]
+        assert literals, iri
+        pattern = ".*?".join(re.escape(lit) for lit in literals)
+        assert re.search(pattern, text), (iri, template, text)

@@ -16,11 +16,11 @@ from decimal import Decimal
 from analysis.draft import words
 from analysis.draft.ranges import Parameter, parameter_ranges, precedents, sentence
 from analysis.draft.settings import parse_settings
+from analysis.draft.words import Fragment
 from ingest.categories import scheme
 from ingest.model import Clause, Document, FundingRule
 from policykg.errors import PolicyKGError
 
-Fragment = tuple[str, str | None]  # a piece of the clause and the parameter it shows (None: words only)
 COMPUTABLE = ("proportional", "fixed", "per-unit", "tiered")
 SHORT_NOUN = {"资金扶持": "扶持金额", "资金支持": "支持金额", "资金奖励": "奖励", "补助": "补助", "奖励": "奖励"}
 ENTITY = ("enterprise", "operator", "institution", "platform")
@@ -144,43 +144,46 @@ class _Composer:
             th.unit = typed  # read as typed: 500万美元 stays dollars, 1000万元 stays yuan
 
     def subject(self, category: str, has_threshold: bool) -> None:
-        self.frags.append((f"对{_with_conditions(words.subject(category), self.mc)}", None))
+        """对…（conditions kept）且 threshold 的企业，"""
+        threshold: list[Fragment] = []
         if has_threshold:
             p = self.params["threshold"]
             scope = p.group[2] if p.group and len(p.group) > 2 else None
-            value = p.value if isinstance(p.value, Decimal) else Decimal(0)
-            self.frags.append((f"且{words.metric(p.metric or '', scope)}{words.text('op-more' if p.op == '>' else 'op-at-least')}",
-                               None))
-            self.frags.append((words.zh_amount(value, p.unit) + ("以上" if p.op == ">=" else ""), "threshold"))
-        self.frags.append(("的企业，", None))
+            value = words.zh_amount(self._number("threshold"), p.unit) + ("以上" if p.op == ">=" else "")
+            threshold = words.frame("threshold", metric=words.metric(p.metric or "", scope),
+                                    op=words.text("op-more" if p.op == ">" else "op-at-least"),
+                                    threshold=(value, "threshold"))
+        self.frags += words.frame("subject", subject=_with_conditions(words.subject(category), self.mc),
+                                  threshold=threshold)
 
-    def grant(self, noun: str, once: list[Fragment], lead: list[Fragment], flags: dict[str, bool]) -> None:
-        """The grant: tiers, a rate of a cost base, a per-unit sum, a fixed award or a ceiling."""
-        mc, frags = self.mc, self.frags
+    def grant(self, noun: str, once: Fragment, lead: Fragment, flags: dict[str, bool]) -> None:
+        """The grant in its instrument's frame: tiers, a rate of a cost base, a per-unit sum, a fixed
+        award or a ceiling."""
+        mc = self.mc
         if mc.instrument == "tiered" and mc.tiers and not (flags["rate"] or flags["award"]):
             tiers = [t for t in mc.tiers if t.threshold]
             head = words.metric(tiers[0].threshold.metric) if tiers and tiers[0].threshold else ""
             steps = "、".join(f"达{words.zh_amount(t.threshold.value, t.threshold.unit)}以上"
                              for t in tiers if t.threshold)
-            frags.append((f"{head}{steps}{'的，' if tiers else ''}分别给予"
-                          + "、".join(words.zh_amount(t.amount.value) for t in mc.tiers), "tiers"))
-            frags += [("的", None), *once, (noun, None)]
+            said = (f"{head}{steps}{'的，' if tiers else ''}分别给予"
+                    + "、".join(words.zh_amount(t.amount.value) for t in mc.tiers))
+            self.frags += words.frame("tiered", tiers=(said, "tiers"), once=once, noun=noun)
         elif flags["rate"]:
-            frags += [(f"按{self._base()}的", None), (f"{words.plain(self._number('rate'))}%", "rate"), *lead,
-                      ("给予", None), *once, (noun, None)]
+            self.frags += words.frame("proportional", base=self._base(), yearly=lead, once=once, noun=noun,
+                                      rate=(f"{words.plain(self._number('rate'))}%", "rate"))
         elif flags["per_unit"]:
             u = self.units[0] if self.units else None
             per = words.per_unit(u.unit) if u and u.unit else f"每{words.text('per-unit')}"
-            frags += [(f"按{per}", None), (words.zh_amount(self._number("per_unit")), "per_unit"), *lead,
-                      (f"给予{noun}", None)]
+            self.frags += words.frame("per-unit", per=per, yearly=lead, noun=noun,
+                                      per_unit=(words.zh_amount(self._number("per_unit")), "per_unit"))
         elif flags["award"]:
             basis = self.awards[0].basis if self.awards else None
-            unit_words = words.per(basis) if basis and basis not in ENTITY else ""
-            frags += [*lead, (f"给予{unit_words}", None), (words.zh_amount(self._number("award")), "award"),
-                      ("的", None), *once, (noun, None)]
+            self.frags += words.frame("fixed", yearly=lead, once=once, noun=noun,
+                                      per=words.per(basis) if basis and basis not in ENTITY else "",
+                                      award=(words.zh_amount(self._number("award")), "award"))
         elif flags["cap"]:
-            frags += [*lead, ("给予不超过", None), (words.zh_amount(self._number("cap")), "cap"), ("的", None),
-                      *once, (noun, None)]
+            self.frags += words.frame("ceiling", yearly=lead, once=once, noun=noun,
+                                      cap=(words.zh_amount(self._number("cap")), "cap"))
 
     def _base(self) -> str:
         """The cost base the rate is a share of, as the model (or another precedent) writes it."""
@@ -194,16 +197,17 @@ class _Composer:
         value = self.params[name].value
         return value if isinstance(value, Decimal) and not isinstance(value, bool) else Decimal(0)
 
-    def cap_phrase(self, short: str, yearly: list[Fragment]) -> None:
+    def cap_phrase(self, short: str, yearly: Fragment) -> None:
+        """，单个独立站补助最高不超过20万元: the cap on a rate, a unit amount or an award, per what it is."""
         per = self.caps[0].basis if self.caps else None
         where = (self.caps[0].qualifier or "") if self.caps else ""
-        self.frags += [(f"，{where}{words.per(per)}", None), *yearly,
-                       (f"{short}最高不超过", None), (words.zh_amount(self._number("cap")), "cap")]
+        self.frags += words.frame("cap", where=where, per=words.per(per), yearly=yearly, short=short,
+                                  cap=(words.zh_amount(self._number("cap")), "cap"))
 
     def bonus(self, short: str) -> None:
         cond = next((b.condition for b in self.mc.bonuses if b.condition), None) or "在“一带一路”沿线国家或地区的"
-        self.frags += [(f"对{cond.removeprefix('对')}，{short}额度再增加", None),
-                       (words.zh_amount(self._number("bonus")), "bonus"), ("。", None)]
+        self.frags += words.frame("bonus", condition=cond.removeprefix("对"), short=short,
+                                  bonus=(words.zh_amount(self._number("bonus")), "bonus"))
 
     def funding(self, model_funding: list[FundingRule]) -> None:
         """Who pays: the share set or the model's single share, several shares as the model's, or its rule."""
@@ -215,13 +219,12 @@ class _Composer:
         else:
             self.pick("city_share", False)
         if isinstance(p.value, Decimal):
-            share = p.value
-            self.frags += [(f"所需资金由市级财政和属地财政按{words.plain(share)}:{words.plain(Decimal(100) - share)}"
-                            "比例分担", "city_share"), ("。", None)]
+            ratio = f"{words.plain(p.value)}:{words.plain(Decimal(100) - p.value)}"
+            self.frags += words.frame("funding", ratio=(ratio, "city_share"), note="")
         elif len(shares) > 1:
             ratios = "或".join(f"{words.plain(x)}:{words.plain(Decimal(100) - x)}" for x in shares)
             p.chosen_by = "model"
-            self.frags += [(f"所需资金由市级财政和属地财政按{ratios}比例分担（因区、县而异）", "city_share"), ("。", None)]
+            self.frags += words.frame("funding", ratio=(ratios, "city_share"), note="（因区、县而异）")
         elif model_funding:
             kinds = {r.kind for r in model_funding}
             phrase = ("具体补助金额由属地政府承担" if "local" in kinds else "所需资金由市级财政承担" if "city" in kinds
@@ -248,11 +251,11 @@ def draft(docs: list[Document], category: str, like: str | None = None,
     period = comp.params["one_time"].value if comp.pick("one_time", True) else None
 
     noun = next((n for n in words.NOUNS if n in mc.text), "补助")
-    once: list[Fragment] = [(words.period("one-time"), "one_time")] if period is True else []
-    yearly: list[Fragment] = [(words.period("yearly"), "one_time")] if period is False else []
+    once: Fragment = (words.period("one-time"), "one_time") if period is True else ("", None)
+    yearly: Fragment = (words.period("yearly"), "one_time") if period is False else ("", None)
     cap_phrase = flags["cap"] and (flags["rate"] or flags["per_unit"] or flags["award"] or mc.instrument == "tiered")
     comp.subject(category, has_threshold)
-    comp.grant(noun, once, [] if cap_phrase else yearly, flags)
+    comp.grant(noun, once, ("", None) if cap_phrase else yearly, flags)
     if cap_phrase:
         comp.cap_phrase(SHORT_NOUN[noun], yearly)
     for lim in mc.count_limits:  # 单家企业申报独立站数量最多2个: the model's limits on counts stay

@@ -5,20 +5,27 @@ individuals), and amounts written the way the documents write them (20万元, 1�
 """
 from __future__ import annotations
 
+import string
 from decimal import Decimal
 from functools import cache
 
 from rdflib import Literal, URIRef
 
 from graph import vocabulary
-from graph.namespaces import BASE, CAT, METRIC, PER, PERIOD, PKG, SKOS
+from graph.namespaces import BASE, CAT, INSTRUMENT, METRIC, PER, PERIOD, PKG, SKOS
 from ingest import lexicon
+from policykg.errors import PolicyKGError
 
 UNIT = BASE + "unit/"
 COST = BASE + "cost/"
 SCOPE_WORDS = {"site": PER.site, "store": PER.store, "warehouse": PER.warehouse, "enterprise": PER.enterprise}
 KIND_WORDS = {"cap": "draft-kind-cap", "ceiling": "draft-kind-ceiling"}
 ROLE_OF_KIND = {"award": "award", "per-unit": "per-unit", "bonus": "bonus"}
+# the frames of a drafted clause: where the ontology keeps each one (pkg:clauseWording)
+FRAMES = {"subject": PKG.Incentive, "threshold": PKG.Threshold, "proportional": INSTRUMENT.proportional,
+          "per-unit": INSTRUMENT["per-unit"], "fixed": INSTRUMENT.fixed, "ceiling": INSTRUMENT.ceiling,
+          "tiered": INSTRUMENT.tiered, "cap": PKG.Cap, "bonus": PKG.BonusAmount, "funding": PKG.FundingRule}
+Fragment = tuple[str, str | None]  # a piece of a clause and the parameter it shows (None: words only)
 NOUNS = ("资金扶持", "资金支持", "资金奖励", "补助", "奖励")  # grant nouns a drafted clause keeps
 
 
@@ -35,6 +42,37 @@ def _wordings() -> dict[str, dict[str, str]]:
 def _word(iri: URIRef | str, lang: str) -> str | None:
     """How a clause words the term `iri` in `lang` (its pkg:clauseWording in zh, else its label)."""
     return _wordings().get(str(iri), {}).get(lang) or vocabulary.label(iri, lang)
+
+
+def frame(name: str, **values: str | Fragment | list[Fragment]) -> list[Fragment]:
+    """The clause frame `name` of the ontology filled in: a word value is plain text, a (text,
+    parameter) value is a footnoted fragment, a list of them is a frame within; empty values leave
+    nothing.
+
+    >>> frame("ceiling", yearly="", cap=("20万元", "cap"), once=("一次性", "one_time"), noun="补助")
+    [('给予不超过', None), ('20万元', 'cap'), ('的', None), ('一次性', 'one_time'), ('补助', None)]
+    """
+    template = _wordings().get(str(FRAMES[name]), {}).get("zh")
+    if template is None:
+        raise PolicyKGError(f"ontology/policykg.ttl: no pkg:clauseWording (zh) for the {name} frame of a draft")
+    out: list[Fragment] = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal:
+            out.append((literal, None))
+        if not field:
+            continue
+        if field not in values:
+            raise PolicyKGError(f"ontology/policykg.ttl: the {name} frame of a draft names {{{field}}}, "
+                                f"which a draft does not fill; one of: {', '.join(sorted(values))}")
+        value = values[field]
+        if isinstance(value, list):
+            out += value
+        elif isinstance(value, tuple):
+            if value[0]:
+                out.append(value)
+        elif value:
+            out.append((value, None))
+    return out
 
 
 def text(key: str, lang: str = "zh", **values: object) -> str:
