@@ -6,8 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from analysis.draft import draft, draft_record, markdown
-from policykg.build import load_documents
 from policykg.commands._common import add_store, store_of
 from policykg.errors import PolicyKGError
 
@@ -28,11 +26,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = store_of(args)
-    if isinstance(store, str):
-        raise PolicyKGError(f"--store {store}: drafting reads the clause models of a store folder; "
-                            "give the folder the endpoint was built from")
-    d = draft(load_documents(store), args.category, args.like, args.settings)
+    from analysis.draft import draft, draft_record, markdown  # heavy: the ontology (see policykg/cli.py)
+    from policykg.build import load_documents
+
+    d = draft(load_documents(store_of(args)), args.category, args.like, args.settings)
     text = (markdown(d, args.lang) if args.format == "markdown"
             else json.dumps(draft_record(d, args.lang), ensure_ascii=False, indent=1) + "\n")
     if args.out:
