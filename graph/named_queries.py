@@ -450,7 +450,8 @@ def sparql_with_values(sparql: str, bound: dict[str, BoundParam]) -> str:
 
 def _canonical_decimal(d: Decimal) -> Decimal:
     d = d.normalize()
-    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
+    exponent = d.as_tuple().exponent
+    return d.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else d
 
 
 def _decimal(value, where: str) -> Decimal:
