@@ -83,7 +83,7 @@ class ImportLine:
     name: str | None = None
     increase_usd: Decimal | None = None  # growth over the previous year (每新增进口)
     local_port: bool | None = None  # cleared at the port of the city whose policy is applied
-    yixinou_rail: bool = False  # came by the 义新欧 China-Europe train
+    china_europe_rail: bool = False  # came by a China–Europe freight train (中欧班列, e.g. 义新欧)
 
 
 @dataclass
@@ -164,7 +164,7 @@ _SCHEMAS: dict[type, dict[str, tuple[str, bool]]] = {
                 "area_m2": ("number", False), "months_in_use": ("number", False), "public": ("enum:public", False),
                 "newly_recognised": ("bool", False), "belt_and_road": ("bool", False)},
     ImportLine: {"name": ("str", False), "kind": ("enum:import_kind", True), "usd": ("money", True),
-                 "increase_usd": ("money", False), "local_port": ("bool", False), "yixinou_rail": ("bool", False)},
+                 "increase_usd": ("money", False), "local_port": ("bool", False), "china_europe_rail": ("bool", False)},
     Investment: {"name": ("str", False), "usd": ("money", True), "belt_and_road": ("bool", False)},
     Training: {"enrolment": ("count", False), "days": ("count", False), "contract_years": ("number", False)},
     Session: {"name": ("str", False), "cost_cny": ("money", True), "trainees": ("count", True)},
@@ -232,11 +232,11 @@ DESCRIPTIONS = {
     "platform_fees_cny": "registration and service fees paid to third-party platforms",
     "platform_promotion_cny": "promotion bought on cross-border e-commerce platforms",
     "export_credit_insurance_premium_cny": "export credit insurance premium paid in the year (出口信保保费)",
-    "imports": "imports: a list of {kind, usd, increase_usd, local_port, yixinou_rail, name}",
+    "imports": "imports: a list of {kind, usd, increase_usd, local_port, china_europe_rail, name}",
     "imports[].kind": "one of: " + ", ".join(f"{k} ({v})" for k, v in IMPORT_KINDS.items()),
     "imports[].increase_usd": "growth over the previous year (for clauses paying on 每新增进口)",
     "imports[].local_port": "cleared at the port of the city whose policy is applied",
-    "imports[].yixinou_rail": "came by the 义新欧 China-Europe train (default false)",
+    "imports[].china_europe_rail": "came by a China–Europe freight train (中欧班列, such as 义新欧; default false)",
     "outbound_investments": "investments abroad: a list of {usd, belt_and_road, name}",
     "recognitions": "titles obtained this year, any of: " + ", ".join(f"{k} ({v})" for k, v in RECOGNITIONS.items()),
     "trainees": "for a college: people trained who signed labour contracts with cross-border e-commerce firms",

@@ -200,7 +200,8 @@ def sparql_first_keyword(query: str) -> str:
     >>> sparql_first_keyword("  ")
     ''
     """
-    rest = query[_SPARQL_PROLOGUE.match(query).end():]
+    prologue = _SPARQL_PROLOGUE.match(query)
+    rest = query[prologue.end():] if prologue else query
     word = re.match(r"[A-Za-z]+", rest)
     return word.group(0).upper() if word else ""
 

@@ -450,7 +450,7 @@ def sparql_with_values(sparql: str, bound: dict[str, BoundParam]) -> str:
 
 def _canonical_decimal(d: Decimal) -> Decimal:
     d = d.normalize()
-    exponent = d.as_tuple().exponent
+    exponent = d.as_tuple().exponent  # a str ('n', 'N', 'F') for NaN and infinity
     return d.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else d
 
 
@@ -555,7 +555,8 @@ def normalise_rows(q: NamedQuery, columns: list[str], rows: list[tuple], backend
     return normalise_page(q, columns, rows, backend)[0]
 
 
-def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
+def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rdf",
+             store: Path | str | None = None,
              neo4j_settings: dict | None = None, timeout_s: float = 60.0) -> Page:
     """Run queries/NAME on 'rdf' (the store) or 'neo4j'; returns one normalised Page.
 
@@ -594,7 +595,8 @@ def run_page(name: str, params: dict[str, str] | None = None, backend: str = "rd
     return Page(q.column_names, rows, total, limit, offset)
 
 
-def run_named(name: str, params: dict[str, str] | None = None, backend: str = "rdf", store: Path | None = None,
+def run_named(name: str, params: dict[str, str] | None = None, backend: str = "rdf",
+              store: Path | str | None = None,
               neo4j_settings: dict | None = None, timeout_s: float = 60.0) -> tuple[list[str], list[tuple]]:
     """`run_page` as (columns, rows): one page of rows, in the query's order."""
     page = run_page(name, params, backend, store, neo4j_settings, timeout_s)

@@ -44,7 +44,7 @@ from graph.namespaces import (
     TIME,
     XSD,
 )
-from graph.vocabulary import AMOUNT_CLASSES, COMPARISONS, ontology_graph
+from graph.vocabulary import AMOUNT_CLASSES, CLAUSE_CLASSES, COMPARISONS, ontology_graph
 from ingest.model import (
     Amount,
     Article,
@@ -61,10 +61,6 @@ from ingest.model import (
     Validity,
 )
 
-CLAUSE_CLASSES = {
-    "incentive": PKG.Incentive, "measure": PKG.Measure, "target": PKG.Target,
-    "general": PKG.GeneralProvision,
-}
 DIVISION_CLASSES = {
     "section": PKG.Section, "article": PKG.Article, "item": PKG.Item, "annex": PKG.Annex,
     "closing": PKG.ClosingPart,

@@ -2,10 +2,12 @@
 
 `--store` values starting with http:// or https:// name a dataset such as Apache Jena Fuseki's
 http://127.0.0.1:3030/policykg; its query, update and graph-store endpoints are that URL followed
-by /query, /update and /data (Fuseki's layout), or given explicitly. `push` replaces the remote
-default graph with a built graph and `build` does a whole `policykg build` into an endpoint; `RemoteStore.query` returns the same (columns, rows) with plain
-Python values as graph.store.query. Standard library only (urllib); every failure is one
-PolicyKGError line naming the endpoint.
+by /query, /update and /data (Fuseki's layout), or given explicitly. An `Endpoint` is such a URL
+together with the local folder that holds its clause models (policykg.build builds the store
+there, then replaces the endpoint's default graph with the folder's graph); `push` replaces it
+with any rdflib graph. `RemoteStore.query` returns the same (columns, rows) with plain Python
+values as graph.store.query. Standard library HTTP (urllib); every failure is one PolicyKGError
+line naming the endpoint.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
+from policykg.config import endpoint_folder
 from policykg.errors import PolicyKGError
 
 TIMEOUT_S = 300.0
@@ -28,6 +32,25 @@ def is_remote(store: object) -> bool:
     (True, False, True)
     """
     return str(store).lower().startswith(("http://", "https://"))
+
+
+class Endpoint(str):
+    """A --store value naming a SPARQL endpoint (the URL itself), with `folder`: the local store
+    folder of its clause models, texts and a copy of its graph (default: config.endpoint_folder).
+
+    >>> e = Endpoint("http://127.0.0.1:3030/policykg", "/tmp/models")
+    >>> e, e.folder
+    ('http://127.0.0.1:3030/policykg', PosixPath('/tmp/models'))
+    """
+
+    folder: Path
+
+    def __new__(cls, url: str, folder: Path | str | None = None) -> Endpoint:
+        if not is_remote(url):
+            raise PolicyKGError(f"{url}: not a SPARQL endpoint URL: expected http://HOST:PORT/DATASET")
+        endpoint = super().__new__(cls, url)
+        endpoint.folder = Path(folder) if folder else endpoint_folder(url)
+        return endpoint
 
 
 class RemoteStore:
@@ -119,32 +142,6 @@ def push(graph, url: str) -> int:
     remote = RemoteStore(url)
     remote.put_graph(graph.serialize(format="nt", encoding="utf-8"), "application/n-triples")
     return remote.count()
-
-
-def build(corpus, url: str, root, progress: bool = False, keep_going: bool = False):
-    """`policykg build --store URL`: ingest, graph and validate as policykg.build does, then push.
-
-    Returns the BuildReport; a graph that does not conform is never pushed.
-    """
-    import time
-
-    from graph.rdf import documents_to_graph
-    from graph.shacl import validate
-    from policykg.build import ingest_folder, summarise
-    from policykg.errors import ValidationFailed
-
-    t0 = time.perf_counter()
-    docs, _, refused = ingest_folder(corpus, root, progress, keep_going)
-    graph = documents_to_graph(docs)
-    conforms, messages = validate(graph)
-    if not conforms:
-        raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; endpoint left unchanged:\n"
-                               + "\n".join(messages[:20]))
-    report = summarise(docs)
-    report.triples = push(graph, url)
-    report.refused = refused
-    report.seconds = time.perf_counter() - t0
-    return report
 
 
 def python_value(term: dict | None) -> Any:

@@ -3,7 +3,8 @@ once per process) and every term's label in Chinese and English, for the graph w
 renderings, the app and the CLI alike.
 
 A term is named by its kind and its slug, the value the clause models hold: ("instrument",
-"per-unit"), ("per", "site"), ("metric", "days"), ("role", "cap"), ("category", "independent-site").
+"per-unit"), ("per", "site"), ("metric", "days"), ("role", "cap"), ("category", "independent-site"),
+("kind", "incentive"). Roles and clause kinds are ontology classes, named by the tables below.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from graph.iris import segment
-from graph.namespaces import CAT, INSTRUMENT, METRIC, PER, PKG, RDF, RDFS, SKOS, bind_prefixes
+from graph.namespaces import CAT, INSTRUMENT, METRIC, OWL, PER, PKG, RDF, RDFS, SKOS, bind_prefixes
 from policykg.config import ontology_dir
 
 ONTOLOGY_FILES = ("policykg.ttl", "categories.ttl")
@@ -26,9 +27,16 @@ AMOUNT_CLASSES = {
     "tier": PKG.TierAmount, "pool": PKG.Pool,
 }
 
+# what kind of clause a clause model is, as an ontology class (a subclass of pkg:Clause)
+CLAUSE_CLASSES = {
+    "incentive": PKG.Incentive, "measure": PKG.Measure, "target": PKG.Target,
+    "general": PKG.GeneralProvision,
+}
+
 # the kinds of term a clause model holds, and the class (or scheme) whose members they are
 KINDS = {"instrument": PKG.Instrument, "per": PKG.PerBasis, "metric": PKG.Metric, "category": SKOS.Concept}
 _NAMESPACES = {"instrument": INSTRUMENT, "per": PER, "metric": METRIC, "category": CAT}
+_CLASS_TABLES = {"role": AMOUNT_CLASSES, "kind": CLAUSE_CLASSES}
 
 
 @cache
@@ -72,8 +80,8 @@ def term_iri(kind: str, slug: str) -> URIRef:
     >>> str(term_iri("per", "site")), str(term_iri("role", "per-unit"))
     ('https://w3id.org/policykg/per/site', 'https://w3id.org/policykg/ontology#PerUnitAmount')
     """
-    if kind == "role":
-        return AMOUNT_CLASSES[slug]
+    if kind in _CLASS_TABLES:
+        return _CLASS_TABLES[kind][slug]
     return _NAMESPACES[kind][segment(slug)]
 
 
@@ -89,18 +97,26 @@ def term_label(kind: str, slug: str, lang: str) -> str | None:
     ('天数', 'per activity')
     >>> term_label("per", "galaxy", "en") is None, term_label("colour", "red", "en") is None
     (True, True)
+    >>> term_label("kind", "incentive", "zh")
+    '激励措施'
     """
-    if kind not in _NAMESPACES and kind != "role":
+    if kind not in _NAMESPACES and kind not in _CLASS_TABLES:
         return None
-    if kind == "role" and slug not in AMOUNT_CLASSES:
+    if kind in _CLASS_TABLES and slug not in _CLASS_TABLES[kind]:
         return None
     return label(term_iri(kind, slug), lang)
 
 
 def terms(kind: str) -> list[str]:
-    """Every slug of `kind` the ontology declares, sorted (roles: the amount classes' roles)."""
-    if kind == "role":
-        return sorted(AMOUNT_CLASSES)
+    """Every slug of `kind` the ontology declares, sorted (roles and clause kinds: those of the
+    tables above whose class the ontology declares).
+
+    >>> terms("kind")
+    ['general', 'incentive', 'measure', 'target']
+    """
+    if kind in _CLASS_TABLES:
+        declared = set(ontology_graph().subjects(RDF.type, OWL.Class))
+        return sorted(slug for slug, cls in _CLASS_TABLES[kind].items() if cls in declared)
     g = ontology_graph()
     base = str(_NAMESPACES[kind])
     return sorted(str(s)[len(base):] for s in g.subjects(RDF.type, KINDS[kind])

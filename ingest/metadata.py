@@ -56,7 +56,8 @@ def read_number(norm: Normalized) -> str | None:
             found = m.group(0)
             if "文件" in found[:found.find("〔") if "〔" in found else len(found)]:
                 found = found[found.index("文件") + 2:]  # 济南市人民政府办公厅文件济政办发〔2024〕15号
-            bracket = re.search(r"[〔\[（]", found).start()
+            opening = re.search(r"[〔\[（]", found)
+            bracket = opening.start() if opening else len(found)
             starts = [found.find(k) for k in number_prefixes() if 0 < found.find(k) < bracket]
             return found[min(starts):] if starts else found  # 通知温政办〔2024〕3号: from 温政
     return None

@@ -271,9 +271,10 @@ def _encode(obj: Any) -> Any:
     return obj
 
 
-def to_json(doc: Document) -> dict:
-    """A JSON-ready dict; decimals become strings so that 0.03 stays 0.03."""
-    return _encode(doc)
+def to_json(model: Document | Clause) -> dict:
+    """A JSON-ready dict of a Document or one of its Clauses; decimals become strings so that 0.03
+    stays 0.03."""
+    return _encode(model)
 
 
 _DECIMALS = {"value", "percent", "amount", "city_share", "local_share", "max_per_enterprise_cny"}

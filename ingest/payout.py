@@ -112,14 +112,15 @@ def requirements(c: Clause) -> list[Requirement]:
         for m in pat.finditer(c.text):
             out.append(Requirement("new-build", scope=_map("facility-scope").get(m["what"]), text=m.group(0)))
     for pat in _patterns("domain-direct"):
-        m = pat.search(c.text)
-        if m:
-            out.append(Requirement("domain-ownership", ">=", Decimal(100), "percent", "site", True, text=m.group(0)))
+        found = pat.search(c.text)
+        if found:
+            out.append(Requirement("domain-ownership", ">=", Decimal(100), "percent", "site", True,
+                                   text=found.group(0)))
     for pat in _patterns("domain-share"):
-        m = pat.search(c.text)
-        if m:
-            out.append(Requirement("domain-ownership", ">=", Decimal(m["n"]), "percent", "site", False,
-                                   text=m.group(0)))
+        found = pat.search(c.text)
+        if found:
+            out.append(Requirement("domain-ownership", ">=", Decimal(found["n"]), "percent", "site", False,
+                                   text=found.group(0)))
     for t in c.thresholds:
         if t.metric == "turnover" and t.scope == "site":
             out.append(Requirement("own-turnover", t.op, t.value, t.unit, "site", span=t.span, text=t.text))

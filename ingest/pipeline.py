@@ -212,8 +212,8 @@ def _share_trailing_caps(doc: Document) -> None:
         if not re.match(r"(?:单家|单个|每家)企业", tail):
             continue
         for amt in b.amounts:
-            if amt.role == "cap" and amt.text and amt.text in tail and amt.span.start not in \
-                    [x.span.start for x in a.amounts]:
+            if amt.role == "cap" and amt.text and amt.text in tail and amt.span is not None and \
+                    amt.span.start not in [x.span.start for x in a.amounts if x.span is not None]:
                 a.amounts.append(amt)
 
 

@@ -508,8 +508,9 @@ def _html_article_text(markup: str, path: Path) -> str:
         found = trafilatura.bare_extraction(
             tree, favor_recall=recall, include_comments=False, include_tables=True,
             deduplicate=False, with_metadata=True, config=_trafilatura_config())
-        body = (found.text or "") if found is not None else ""
-        title = ((found.title or "") if found is not None else "").strip()
+        body = title = ""
+        if found is not None and not isinstance(found, dict):  # a Document: as_dict is left False
+            body, title = found.text or "", (found.title or "").strip()
         text = "\n".join(line.strip() for line in body.split("\n") if line.strip())
         # the heading trafilatura took out of the text, if it is the page's own <title> (a site
         # banner in an <h1> is not)

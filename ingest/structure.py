@@ -58,7 +58,7 @@ PREAMBLE_OPENER = re.compile(r"^(?:为|根据|按照|《|经|近年来|当前|�
 GENERAL_TITLE = re.compile(r"附则|其他事项|总体要求|组织保障|保障措施|总则")
 TITLE_PUNCT = re.compile(r"[。，；：、“”]")
 BRACKET_TITLE = re.compile(r"【([^】]{1,30})】")
-PAIRS = ("（）", "《》", "“”", "〔〕", "【】")
+PAIRS: tuple[tuple[str, str], ...] = (("（", "）"), ("《", "》"), ("“", "”"), ("〔", "〕"), ("【", "】"))
 HEADING_MAX = 40  # a heading run into the next part's marker is at most this long
 LONG_PARAGRAPH = 300  # an unstructured paragraph longer than this is cut into runs of sentences
 
@@ -306,11 +306,11 @@ def _blocks(norm: Normalized, lines: list[Line]) -> tuple[list[dict], list[Line]
         scan_from = marker[3] if marker else 0
         for p in range(max(scan_from, 1), len(text)):
             ch = text[p]
-            if ch == "附" and marker is None or ch == "附" and p >= cursor + marker[3]:
+            if ch == "附" and (marker is None or p >= cursor + marker[3]):
                 title_end = _inline_annex(text, p, candidates, ln.start)
-                if title_end is not None:
+                am = INLINE_ANNEX.match(text, p)  # matches wherever _inline_annex found a title
+                if title_end is not None and am is not None:
                     _emit(ln, cursor, p, marker, start_block, add_text)
-                    am = INLINE_ANNEX.match(text, p)
                     current = start_block("annex", am.group(1), 0, Line(ln.start + p, ln.start + am.end(),
                                                                         am.group(0)), ln.start + am.end())
                     if title_end > am.end():
@@ -423,8 +423,8 @@ def parse_structure(norm: Normalized) -> Structure:
         if style == "annex":
             in_annex = True
             stack = []
-            title_lines = []
-            rest = []
+            title_lines: list[Line] = []
+            rest: list[Line] = []
             for ln in lines_[1:]:
                 (rest if rest or _marker(ln.text) else title_lines).append(ln)
             title = "".join(x.text for x in title_lines) or None

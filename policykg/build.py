@@ -7,6 +7,11 @@ A store folder holds (each a link into its current generation, see policykg.stor
   texts/          the text extracted from PDF, DOCX and HTML inputs (provenance offsets)
 Build, ingest and remove hold the store's write lock, so a second writer waits or fails with
 "store busy (pid N)" and no document is lost.
+
+One build path for both kinds of target: `build(corpus, store)` with a folder builds that folder;
+with a SPARQL endpoint (a URL, or a graph.remote.Endpoint that names its local folder) it builds
+the endpoint's local folder the same way, so the clause models are always written beside the
+graph, and then replaces the endpoint's default graph with the folder's graph (`push_store`).
 """
 from __future__ import annotations
 
@@ -18,10 +23,12 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.remote import Endpoint, RemoteStore, is_remote
+from graph.store import dump
 from ingest.model import Document, from_json, to_json
 from policykg import storedir
 from policykg.errors import PolicyKGError, ValidationFailed
@@ -43,6 +50,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)  # per document: unstructured, no city, ...
     refused: list[str] = field(default_factory=list)  # --keep-going: "FILE: reason" per refused file
     seconds: float = 0.0
+    endpoint: str = ""  # a SPARQL endpoint built: its URL (the clause models are in `folder`)
+    folder: str = ""
 
     def lines(self) -> list[str]:
         out = [f"documents: {self.documents}", f"clauses: {self.clauses}", f"incentives: {self.incentives}",
@@ -58,6 +67,9 @@ class BuildReport:
         if self.refused:
             out.append(f"refused files: {len(self.refused)}")
             out += [f"  {r}" for r in self.refused]
+        if self.endpoint:
+            out.append(f"SPARQL endpoint: {self.endpoint} ({self.triples} triples)")
+            out.append(f"clause models, texts and a copy of the graph: {self.folder}")
         out.append(f"built in {self.seconds:.2f} s")
         return out
 
@@ -66,7 +78,7 @@ PARALLEL_FROM = 40  # files; below this, starting worker processes costs more th
 BATCH = 200  # documents per graph batch: bounds memory on large corpora
 
 
-def _ingest_many(paths: list[Path], root: Path, ids: list[str], keep_going: bool) -> list[tuple]:
+def _ingest_many(paths: list[Path], root: Path, ids: list[str], keep_going: bool) -> list[tuple | str]:
     return [_ingest_one(p, root, i, keep_going) for p, i in zip(paths, ids)]
 
 
@@ -165,11 +177,26 @@ def ingest_folder(corpus: Path, root: Path, progress: bool = False,
     return docs, extracted, refused
 
 
-def build(corpus: Path, store: Path, root: Path, progress: bool = False,
+def build(corpus: Path, store: Path | str, root: Path, progress: bool = False,
           keep_going: bool = False) -> BuildReport:
-    """Ingest a whole folder into a new store. Without `keep_going` any refused file stops the
-    build and leaves the store as it was; with it, every other document is built and the report
-    lists the refused files (the caller exits non-zero)."""
+    """Ingest a whole folder into a new store: a folder, or a SPARQL endpoint (see the module
+    docstring; an endpoint that cannot be reached fails before anything is built, and one that is
+    not pushed to keeps its graph). Without `keep_going` any refused file stops the build and
+    leaves the store as it was; with it, every other document is built and the report lists the
+    refused files (the caller exits non-zero)."""
+    if not is_remote(store):
+        return _build_folder(corpus, Path(store), root, progress, keep_going)
+    endpoint = store if isinstance(store, Endpoint) else Endpoint(str(store))
+    RemoteStore(endpoint).count()  # a wrong URL or a stopped server fails here, in one line
+    report = _build_folder(corpus, endpoint.folder, root, progress, keep_going)
+    t0 = time.perf_counter()
+    report.triples = push_store(endpoint.folder, endpoint)
+    report.seconds += time.perf_counter() - t0
+    report.endpoint, report.folder = str(endpoint), str(endpoint.folder)
+    return report
+
+
+def _build_folder(corpus: Path, store: Path, root: Path, progress: bool, keep_going: bool) -> BuildReport:
     from ingest.files import corpus_files
 
     t0 = time.perf_counter()
@@ -212,9 +239,10 @@ def _violating(docs: list[Document], messages: str) -> dict[str, str]:
     return out
 
 
-def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = (),
+def update(store: Path | str, root: Path, add: Sequence[Path] = (), remove: Sequence[str] = (),
            overrides=None, replace: bool = False) -> BuildReport:
-    """Add files to an existing store, or remove documents by id, holding the write lock.
+    """Add files to an existing store, or remove documents by id, holding the write lock; for a
+    SPARQL endpoint, to its local folder, whose graph then replaces the endpoint's.
 
     A file replaces the stored document ingested from the same file or with the same 文号 only
     when both are of the same city; a document of another city is replaced only with `replace`
@@ -222,12 +250,19 @@ def update(store: Path, root: Path, add: list[Path] = (), remove: list[str] = ()
     """
     t0 = time.perf_counter()
     _documents_path(store)  # a missing store is reported before anything is locked or made
+    folder = local_folder(store)
+    if is_remote(store):
+        RemoteStore(str(store)).count()
     validator = Validator()
     try:
-        with storedir.writing(store):
-            return _update(store, root, add, remove, t0, validator, overrides, replace)
+        with storedir.writing(folder):
+            report = _update(folder, root, list(add), list(remove), t0, validator, overrides, replace)
     finally:
         validator.close()
+    if is_remote(store):
+        report.triples = push_store(folder, str(store))
+        report.endpoint, report.folder = str(store), str(folder)
+    return report
 
 
 def replaced_by(doc: Document, docs) -> list[Document]:
@@ -297,7 +332,7 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
     stays on any failure (a violation included). Memory holds one batch's graph at a time.
     Call with the store's write lock held (storedir.writing)."""
     from graph.digest import materialise
-    from graph.pg_rows import write_rows
+    from graph.neo4j.rows import write_rows
     from graph.rdf import citations, documents_to_graph
     from graph.store import StoreWriter
 
@@ -493,17 +528,34 @@ def summarise(docs: list[Document]) -> BuildReport:
     return r
 
 
-def _documents_path(store: Path) -> Path:
-    if not isinstance(store, Path):
-        raise PolicyKGError(f"{store} is a SPARQL endpoint: this command needs a local store folder (--store DIR)")
-    path = store / DOCUMENTS
-    if not path.exists():
-        raise PolicyKGError(f"no store at {store}: run `policykg build` first")
-    return path
+def push_store(store_dir: Path, url: str) -> int:
+    """Replace the default graph of the SPARQL endpoint at `url` with the graph of the built store
+    in `store_dir`; returns the endpoint's triple count."""
+    remote = RemoteStore(url)
+    remote.put_graph(dump(store_dir, "ntriples", {}), "application/n-triples")
+    return remote.count()
 
 
-def load_documents(store: Path) -> list[Document]:
-    """The clause models of a built store."""
+def local_folder(store: Path | str) -> Path:
+    """The folder that holds a store's clause models: the store folder itself, or a SPARQL
+    endpoint's local folder (graph.remote.Endpoint)."""
+    if not is_remote(store):
+        return Path(store)
+    return store.folder if isinstance(store, Endpoint) else Endpoint(str(store)).folder
+
+
+def _documents_path(store: Path | str) -> Path:
+    path = local_folder(store) / DOCUMENTS
+    if path.exists():
+        return path
+    if is_remote(store):
+        raise PolicyKGError(f"no clause models of the SPARQL endpoint {store} in {path.parent}: build it with "
+                            f"`policykg build --store {store}`, or name the folder it was built with (--models DIR)")
+    raise PolicyKGError(f"no store at {store}: run `policykg build` first")
+
+
+def load_documents(store: Path | str) -> list[Document]:
+    """The clause models of a built store (for a SPARQL endpoint, those of its local folder)."""
     path = _documents_path(store)
     try:
         return [from_json(d) for d in json.loads(path.read_text(encoding="utf-8"))]

@@ -11,11 +11,12 @@ import pkgutil
 import sys
 
 from policykg import commands
+from policykg.commands._common import Parser
 from policykg.errors import PolicyKGError
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="policykg",
         description="A comparative knowledge graph of cross-border e-commerce subsidy policies.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -31,7 +31,7 @@ from policykg.errors import PolicyKGError
 
 GENERATIONS = ".generations"
 CURRENT = "current"
-ENTRIES = ("documents.json", "oxigraph", "texts", "neo4j-rows.json.gz")  # what a generation holds, linked from STORE/ (the last: graph.pg_rows.ROWS_FILE)
+ENTRIES = ("documents.json", "oxigraph", "texts", "neo4j-rows.json.gz")  # what a generation holds, linked from STORE/ (the last: graph.neo4j.rows.ROWS_FILE)
 WAIT_ENV = "POLICYKG_LOCK_WAIT"
 DEFAULT_WAIT_S = 120.0
 

@@ -238,7 +238,9 @@ def test_estimate_sample_profile_per_city(app):
     item = re.search(r'title="hangzhou-2023-9/1.1/c4">一、（一）</a>.*?</div>', html_of(at))
     assert item and "最多" in item.group(0) and "200万元" in item.group(0)
     assert "按 2024-06-01 有效的政策测算" in html_of(at)
-    assert any("as_of: '2024-06-01'" in c.value for c in at.code)  # the profile used is shown
+    # the profile used is shown, its keys by their Chinese labels (issue 13: no English words in zh)
+    assert "<th>测算日期</th><td>2024-06-01</td>" in html_of(at)
+    assert "<th>独立站1·建设运维推广费用</th><td>40万元</td>" in html_of(at)
 
 
 def test_upload_adds_a_new_city_to_every_view(app, store, tmp_path, monkeypatch):
@@ -328,7 +330,8 @@ def test_unknown_view_falls_back_to_overview(app):
 def test_draft_view_with_footnotes_and_user_parameters(app):
     at = app("draft", category="independent-site")
     md = next(m.value for m in at.markdown if m.value.startswith("# 起草条款"))
-    assert "[^1]" in md and "[^1]:" in md
+    # the notes are numbered in the page (the export keeps Markdown footnotes [^1])
+    assert "⁽¹⁾" in md and "\n1. **" in md and "[^1]" not in md
     # every city's independent-site incentive is a precedent, e.g. lishui 二、“每年补助不超过50万元”
     for clause in ("hangzhou-2023-9/1.1/c4", "lishui-2021-67/2/c3", "taizhou-2024-26/annex.1.3/c3",
                    "wenzhou-2022-60/1.2/c1", "yuncheng-2024-10/5.2/c2"):
@@ -341,7 +344,7 @@ def test_draft_view_with_footnotes_and_user_parameters(app):
     assert "30万元" in html.unescape(re.sub(r"<[^>]+>", "", draft_text))
     assert len(at.get("download_button")) == 1
     like = app("draft", category="independent-site", like="杭州")
-    assert any("参照 Model precedent: 杭州" in m.value for m in like.markdown)
+    assert any("参照条款：杭州" in m.value for m in like.markdown)
 
 
 def test_graph_view_is_offline_and_lists_the_neighbourhood(app):

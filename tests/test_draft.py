@@ -9,7 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from analysis.draft import draft, draft_record, parameter_ranges, parse_settings, precedents, zh_amount
+from analysis.draft import (
+    draft,
+    draft_record,
+    markdown,
+    parameter_ranges,
+    parse_settings,
+    precedents,
+    zh_amount,
+)
 from policykg.errors import PolicyKGError
 from tests.conftest import ROOT
 
@@ -32,7 +40,13 @@ def test_independent_site_ranges(docs):
     p = parameter_ranges(docs, "independent-site")
     # 温州 "按…实际投入经费的50%", 丽水 "支出费用50%补助", 台州 "按照企业投资额的20%"
     assert values(p["rate"]) == sorted([(W, Decimal(50)), (L, Decimal(50)), (T, Decimal(20))])
-    assert p["rate"].median == 50 and (p["rate"].low, p["rate"].high) == (20, 50)
+    # issue 13: rates of different cost bases are never ranged together. 温州's 建设及运维实际投入经费
+    # and 台州's 企业投资额 are both investment in the site (median (50+20)/2 = 35); 丽水's
+    # 技术服务费、推广费 is service fees, its own group.
+    rate_groups = {o.source.clause_id: o.group for o in p["rate"].observations}
+    assert rate_groups == {W: ("rate", "investment"), T: ("rate", "investment"), L: ("rate", "service-fees")}
+    assert p["rate"].group == ("rate", "investment")
+    assert p["rate"].median == 35 and (p["rate"].low, p["rate"].high) == (20, 50)
     # caps: 杭州 不超过200万元, 丽水 每年补助不超过50万元, 台州 最高不超过100万元, 温州 单个独立站…20万元
     assert values(p["cap"]) == sorted([(H, Decimal(2000000)), (L, Decimal(500000)), (T, Decimal(1000000)),
                                        (W, Decimal(200000))])
@@ -79,16 +93,16 @@ def test_default_draft_uses_medians_and_cites_every_source(docs):
     # 丽水's condition is kept: 直接或间接持有申报独立站域名所有权主体不少于50%的股份或份额
     assert "不少于50%的股份或份额" in d.text
     assert d.text.startswith("对自建跨境电商独立站") and d.text.endswith("。")
-    markers, defs = footnotes(d.markdown)
+    markers, defs = footnotes(markdown(d))
     assert markers == set(defs) and len(markers) == len(d.used)
-    cap = next(v for v in defs.values() if v.startswith("**上限 cap"))
+    cap = next(v for v in defs.values() if v.startswith("**上限 ="))
     for clause_id, sentence in ((W, "单个独立站补助最高不超过20万元"), (H, "给予不超过200万元的一次性资金扶持"),
                                 (T, "最高不超过100万元"), (L, "每年补助不超过50万元")):
         assert clause_id in cap and sentence in cap
-    assert "median of 1" in cap and "比例或单价的上限·单家企业·每年" in cap
-    rate = next(v for v in defs.values() if v.startswith("**比例 rate"))
+    assert "同类1个先例取值的中位数" in cap and "比例或单价的上限·单家企业·每年" in cap
+    rate = next(v for v in defs.values() if v.startswith("**比例 ="))
     assert "温州" in rate and "一、2" in rate and "按独立站建设及运维实际投入经费的50%给予补助" in rate
-    assert "| 城市 city |" in d.markdown and all(x in d.markdown for x in (W, L, T, H, Y))
+    assert "| 城市 |" in markdown(d) and all(x in markdown(d) for x in (W, L, T, H, Y))
 
 
 def test_like_city_sets_the_style_and_user_values_win(docs):
@@ -96,8 +110,8 @@ def test_like_city_sets_the_style_and_user_values_win(docs):
     assert d.model.clause_id == H
     assert d.text.startswith("对自建跨境电商独立站的企业，给予不超过30万元的一次性资金扶持。")
     assert d.parameters["cap"].chosen_by == "user"
-    markers, defs = footnotes(d.markdown)
-    assert any(v.startswith("**上限 cap (元) = 30万元** — set by the user") for v in defs.values())
+    markers, defs = footnotes(markdown(d))
+    assert any(v.startswith("**上限 = 30万元** — 用户设定") for v in defs.values())
     w = draft(docs, "independent-site", like="温州市", settings={"rate": "40%", "one_time": "false"})
     assert w.model.clause_id == W
     assert "年度跨境电商出口额达200万美元以上" in w.text and "40%" in w.text and "单个独立站每年补助最高不超过" in w.text

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import re
 import statistics
+import string
 import subprocess
 import sys
 from decimal import Decimal
 
 import pytest
 
-from analysis.draft import draft, draft_record, parameter_ranges, precedents
-from analysis.draft_values import parse_settings
+from analysis.draft import draft, draft_record, markdown, parameter_ranges, parse_settings, precedents
+from analysis.draft import words as draft_words
+from graph import vocabulary
+from graph.namespaces import INSTRUMENT, PKG
 from ingest.categories import scheme
 from policykg.errors import PolicyKGError
 from tests.conftest import ROOT
@@ -54,7 +57,7 @@ def test_every_category_group_drafts_within_one_group(docs):
             assert any(o.source.clause_id == d.model.clause_id for o in own), (slug, name)
         if len(d.parameters["cap"].groups()) > 1:
             mixed += 1
-            assert d.markdown.count("(n=") >= len(d.parameters["cap"].groups()), slug
+            assert markdown(d, "en").count("(n=") >= len(d.parameters["cap"].groups()), slug
     assert mixed >= 4  # independent sites, warehouses, fairs, … have caps of several kinds
 
 
@@ -88,7 +91,7 @@ def test_public_warehouse_groups_and_duration(docs):
     assert "最高不超过50万元" in d.text
     # 运营一年以上 is a duration: 1年, never "1%"
     assert "运营时间达1年以上" in d.text
-    md = d.markdown
+    md = markdown(d)
     assert "运营时间 ≥ 1年" in md and not re.search(r"运营时间[^|\n]*1%", md)
     rec = draft_record(d)
     assert rec["parameters"]["threshold"]["group_unit"] == "year"
@@ -142,3 +145,79 @@ def test_cli_draft_units(built_store):
     assert r.returncode == 0 and "出口额达1000万元以上" in r.stdout, r.stderr
     r = subprocess.run(base + ["--set", "threshold=5万欧元"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "欧元" in r.stderr
+
+
+# Rates by cost base, read by hand from the corpus (issue 13 item 4): each category's rates, the cost
+# base each is a share of, and so the groups a range may be taken in.
+RATE_GROUPS = {
+    # 杭州 二、（四） "推广费用…25%" (twice); 丽水 二 "数字化平台开展推广支出费用50%" (twice): promotion;
+    # 杭州 二、（四） "展位费…70%": booth fees; 台州 附件一、（三） "商标国际注册费用的50%": registration
+    "brand-promotion": {"promotion": [25, 25, 50, 50], "booth-fees": [70], "registration-fees": [50]},
+    # 温州 四、16 "实际支付费用的50%" vs 四、17 "投保人身意外伤害保险费用…50%": two bases, never one range
+    "outbound-investment": {"costs-paid": [50], "premium": [50]},
+    # 丽水 五 "建设成本的50%" vs "仓储服务成本的20%": building cost vs a service fee
+    "public-overseas-warehouse": {"investment": [50], "service-fees": [20]},
+    # 温州 一、2 "实际投入经费的50%", 台州 "企业投资额的20%" vs 丽水 "技术服务费、推广费等支出费用50%"
+    "independent-site": {"investment": [20, 50], "service-fees": [50]},
+    # 温州 一、1 "进口额…3%" vs 三、14 "实际支付展位费用70%"
+    "import": {"imports": [3], "booth-fees": [70]},
+    # 台州 "出口信保保费…60%", 运城 第七条 "保费…30%": one base, one range (median 45)
+    "export-credit-insurance": {"premium": [30, 60]},
+}
+
+
+@pytest.mark.parametrize("category", sorted(RATE_GROUPS))
+def test_rates_are_ranged_within_one_cost_base(docs, category):
+    p = parameter_ranges(docs, category)["rate"]
+    got = {key[1]: sorted(int(o.value) for o in obs) for key, obs in p.groups().items()}
+    assert got == RATE_GROUPS[category]
+    d = draft(docs, category)
+    rate = d.parameters["rate"]
+    if "rate" in d.used:
+        own = RATE_GROUPS[category][rate.group[1]]
+        assert rate.value == Decimal(statistics.median(own)), (category, rate.group)
+        assert f"{statistics.median(own):g}%" in d.text
+    # every group is shown apart, with its own count, in both languages
+    zh, en = markdown(d, "zh"), markdown(d, "en")
+    for base, values in RATE_GROUPS[category].items():
+        shown = {lang: f"{draft_words.parameter('rate', lang)}·{draft_words.cost_label(base, lang)}: " for lang in ("zh", "en")}
+        assert re.search(re.escape(shown["zh"]) + r"[^;|]*" + re.escape(f"（{len(values)}例）"), zh), base
+        assert re.search(re.escape(shown["en"]) + r"[^;|]*" + re.escape(f"(n={len(values)})"), en), base
+
+
+def test_rate_median_never_mixes_bases(docs):
+    # 丽水 五 公共海外仓: "按建设成本的50%…最高不超过50万元": the model's own base is building cost; the
+    # old median over both of 丽水's rates ((50+20)/2 = 35%) mixed it with 仓储服务成本的20%.
+    d = draft(docs, "public-overseas-warehouse", like="丽水")
+    assert d.parameters["rate"].group == ("rate", "investment")
+    assert "按建设成本的50%给予一次性补助" in d.text and "35%" not in d.text
+    # 独立站 like 台州 "按照企业投资额的20%": investment with 温州's 实际投入经费 50% -> median 35%,
+    # never with 丽水's service fees
+    t = draft(docs, "independent-site", like="台州")
+    assert "按企业投资额的35%" in t.text
+    assert all(o.source.clause_id != "lishui-2021-67/2/c3" for o in t.parameters["rate"].observations
+               if o.group == t.parameters["rate"].group)
+
+
+# The clause is written in the ontology's frames (issue 16 item 1): each way of granting is the
+# pkg:clauseWording of its instrument, the subject and the cap are those of pkg:Incentive and pkg:Cap.
+FRAME_CASES = [
+    ("independent-site", "温州", [INSTRUMENT.proportional, PKG.Incentive, PKG.Cap]),  # 按…的50%给予补助
+    ("independent-site", "运城", [INSTRUMENT.fixed, PKG.Incentive]),  # 给予单个独立站15万元奖励
+    ("events", "杭州", [INSTRUMENT.ceiling, PKG.Incentive]),  # 给予不超过40万元的资金扶持
+    ("import", "温州", [INSTRUMENT["per-unit"], PKG.Threshold, PKG.Cap]),  # 每进口1美元补助0.1元
+    ("consolidation-warehouse", "杭州", [INSTRUMENT.tiered, PKG.Incentive, PKG.FundingRule]),  # 分别给予
+    ("public-overseas-warehouse", "丽水", [PKG.BonusAmount]),  # 再增加10万元
+]
+
+
+@pytest.mark.parametrize("category, like, frames", FRAME_CASES)
+def test_the_clause_is_written_in_the_ontology_frames(docs, category, like, frames):
+    text = draft(docs, category, like).text
+    g = vocabulary.ontology_graph()
+    for iri in frames:
+        template = next(str(o) for o in g.objects(iri, PKG.clauseWording) if o.language == "zh")
+        literals = [lit for lit, _, _, _ in string.Formatter().parse(template) if lit]
+        assert literals, iri
+        pattern = ".*?".join(re.escape(lit) for lit in literals)
+        assert re.search(pattern, text), (iri, template, text)

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from analysis.estimate import Estimate, estimate, estimate_record, estimate_table, fmt
+from analysis.estimate.messages import Msg, render, render_all
 from analysis.profile import DEFAULT_USD_CNY_RATE, load_profile, parse_profile, schema
 from policykg.errors import PolicyKGError
 from tests.conftest import ROOT
@@ -35,6 +36,11 @@ IN_FORCE = {"温州": date(2022, 10, 1), "丽水": date(2023, 6, 1), "杭州": d
 
 def D(v) -> Decimal:
     return Decimal(str(v))
+
+
+def en(m: Msg | list[Msg]) -> str:
+    """A message (or several) as the English text the CLI prints."""
+    return render_all(m, "en") if isinstance(m, list) else render(m, "en")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +79,8 @@ def test_profiles_cover_every_city_and_feature():
     paying, text = set(), ""
     for path in PROFILES:
         _, expected = load_case(path)
-        paying |= {city for city, exp in expected.items() if exp.get("items")}
+        # a city pays when it has a certain amount or an up-to one (a ceiling, or a rate stated as a ceiling)
+        paying |= {city for city, exp in expected.items() if exp.get("items") or exp.get("up_to")}
         text += path.read_text("utf-8")
     assert paying == CITIES
     for feature in ("以上", "超过", "cap", "tier", "per-unit", "不重复享受", "excluded"):
@@ -99,9 +106,9 @@ def test_worked_profile(docs, path):
             missing = set(exp.get(key) or []) - listed
             assert not missing, (city, key, missing, [(s.clause_id, s.reason) for s in
                                                       got.not_eligible + got.not_computable if s.clause_id in missing])
-        for clause_id in exp.get("maximum") or []:
-            assert next(i for i in got.items if i.clause_id == clause_id).bound == "maximum"
-            assert got.total_is_maximum
+        for clause_id in exp.get("maximum") or []:  # a rate stated as a ceiling: only up to, never certain
+            item = next(i for i in got.items if i.clause_id == clause_id)
+            assert (item.bound, item.amount_cny) == ("maximum", None) and item.up_to_cny
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
@@ -120,27 +127,32 @@ def test_items_are_explained_by_their_clause(docs):
     for city in est.cities:
         for item in city.items:
             assert item.source_text == texts[item.clause_id]
-            if item.amount_cny is None:  # a ceiling-only clause: up to its maximum per enterprise
-                assert item.explanation.startswith(f"up to {fmt(item.up_to_cny)} CNY")
+            if item.bound == "ceiling":  # a ceiling-only clause: up to its maximum per enterprise
+                assert en(item.explanation).startswith("up to CNY ")
                 continue
-            assert item.explanation.endswith(f"Amount {fmt(item.amount_cny)} CNY.")
+            if item.bound == "maximum":  # a rate stated as a ceiling: at most
+                assert en(item.explanation).endswith("counted only in the total up to).")
+                continue
+            assert en(item.explanation).endswith(f"Amount CNY {fmt(item.amount_cny)}") or \
+                en(item.explanation).endswith("万元).")
             assert item.basis and item.category
     wenzhou = est.city("温州").items[0]
-    assert "单个独立站补助最高不超过20万元" in wenzhou.explanation  # the cap that binds, quoted
-    assert any("200万美元以上" in c and "includes the number" in c for c in wenzhou.checks)
-    assert any("7.2 CNY/USD (assumed default)" in c for c in wenzhou.conditions)
+    assert "单个独立站补助最高不超过20万元" in en(wenzhou.explanation)  # the cap that binds, quoted
+    assert any("200万美元以上" in en(c) and "includes the number" in en(c) for c in wenzhou.checks)
+    assert any("7.2 CNY/USD (assumed default)" in en(c) for c in wenzhou.conditions)
 
 
 def test_exclusive_threshold_is_explained(docs):
     est, _ = run_case(docs, next(p for p in PROFILES if "import-thresholds" in p.name))
     s = next(s for s in est.city("温州").not_eligible if s.clause_id == "wenzhou-2022-60/3.11/c1")
-    assert any("500,000 USD > 500,000 USD: not met" in c and "超过" in c for c in s.checks), s.checks
+    assert any("USD 500,000 (50万美元) > USD 500,000 (50万美元): not met" in en(c) and "超过" in en(c)
+               for c in s.checks), [en(c) for c in s.checks]
 
 
 def test_not_computable_reasons(docs):
     est = in_force_estimate(docs, {"exports_usd": 3000000,
                                    "independent_sites": [{"spend_cny": 100000, "turnover_cny": 4000000}]})
-    reasons = {s.clause_id: s.reason for c in est.cities for s in c.not_computable}
+    reasons = {s.clause_id: en(s.reason) for c in est.cities for s in c.not_computable}
     assert reasons["wenzhou-2022-60/1.4/c3"].startswith("一事一议")
     assert reasons["yuncheng-2024-10/9/c1"].startswith("一事一议")
     assert "丽政办发〔2020〕1号" in reasons["lishui-2021-67/3/c1"]
@@ -148,7 +160,7 @@ def test_not_computable_reasons(docs):
     # 给予不超过200万元的一次性资金扶持: a bound, not an amount: an item up to 200万, no amount (issue 13)
     hz = next(i for i in est.city("杭州").items if i.clause_id == "hangzhou-2023-9/1.1/c4")
     assert (hz.amount_cny, hz.up_to_cny, hz.bound) == (None, Decimal(2000000), "ceiling")
-    assert "不超过200万元" in hz.explanation
+    assert "不超过200万元" in en(hz.explanation)
     # 须…新建: the site does not say whether it is new
     assert "new" in reasons["yuncheng-2024-10/5.2/c2"]
 
@@ -164,7 +176,7 @@ def test_exchange_rate_default_is_stated(docs):
     est = estimate(docs, parse_profile({"exports_cny": 14400000, "independent_sites": [{"spend_cny": 10000}]}))
     assert est.usd_cny_rate == DEFAULT_USD_CNY_RATE == Decimal("7.2")
     assert est.usd_cny_rate_assumed
-    assert any("7.2" in a and "assumed" in a for a in est.assumptions)
+    assert any("7.2" in en(a) and "assumed" in en(a) for a in est.assumptions)
     given = estimate(docs, parse_profile({"usd_cny_rate": 7.5, "exports_cny": 14400000,
                                           "independent_sites": [{"spend_cny": 10000}]}), IN_FORCE["温州"])
     assert not given.usd_cny_rate_assumed
@@ -275,5 +287,5 @@ def test_document_rule_keeps_the_highest_on_the_same_data(corpus_docs):
     # 60% x 100,000 = 60,000 against 50% x 100,000 = 50,000 (cap 10万 binds neither)
     assert [(i.clause_id, i.amount_cny) for i in city.items] == [(second.id, Decimal(60000))]
     assert [(s.clause_id, s.amount_cny) for s in city.excluded] == [(original.id, Decimal(50000))]
-    assert "就高" in city.excluded[0].reason and "trademark_fees_cny" in city.excluded[0].reason
+    assert "就高" in en(city.excluded[0].reason) and "trademark_fees_cny" in en(city.excluded[0].reason)
     assert city.total_cny == 60000

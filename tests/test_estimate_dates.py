@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from analysis.estimate import estimate, estimate_record, estimate_table
+from analysis.estimate.messages import render
 from analysis.profile import parse_profile
 from tests.conftest import ROOT
 
@@ -59,7 +60,8 @@ def test_estimate_on_a_date(docs, city, on, in_force):
     else:
         assert got.items == [] and got.total_cny == 0 and got.up_to_cny == 0
         assert sorted(s.clause_id for s in got.not_in_force) == sorted(incentives)
-        assert all(on.isoformat() in s.reason and "not in force" in s.reason for s in got.not_in_force)
+        assert all(on.isoformat() in render(s.reason, "en") and "not in force" in render(s.reason, "en")
+                   for s in got.not_in_force)
 
 
 def test_profile_as_of_and_default_today(docs):
@@ -72,16 +74,20 @@ def test_profile_as_of_and_default_today(docs):
 
 def test_ceiling_clause_in_a_total(docs):
     # 杭州 一、（一） "给予不超过200万元的一次性资金扶持" (site) and "每年给予不超过200万元的资金扶持" (exports),
-    # plus 二、（三） 70% of trademark fees, at most 20万: 70% × 100,000 = 70,000, certain.
-    # total 70,000; up to 70,000 + 2,000,000 + 2,000,000 = 4,070,000.
+    # plus 二、（三） "给予不超过注册当年境外商标注册费用70%的一次性资金扶持，单个企业扶持金额不超过20万元":
+    # 70% × 100,000 = 70,000, but the 70% is itself a ceiling (不超过70%), so it is not certain either.
+    # certain 0 (this changed: the rate-as-ceiling amount used to count as certain);
+    # up to 70,000 + 2,000,000 + 2,000,000 = 4,070,000.
     data = dict(PROFILE, cities=["杭州"], trademark_fees_cny=100000)
     city = estimate(docs, parse_profile(data), date(2024, 6, 1)).city("杭州")
-    assert city.total_cny == Decimal(70000)
+    assert city.total_cny == Decimal(0)
     assert city.up_to_cny == Decimal(4070000)
+    mark = next(i for i in city.items if i.clause_id == "hangzhou-2023-9/2.3/c1")
+    assert (mark.amount_cny, mark.up_to_cny, mark.bound) == (None, Decimal(70000), "maximum")
     site = next(i for i in city.items if i.clause_id == "hangzhou-2023-9/1.1/c4")
     assert site.amount_cny is None and site.up_to_cny == Decimal(2000000) and site.bound == "ceiling"
     rec = next(c for c in estimate_record(estimate(docs, parse_profile(data), date(2024, 6, 1)))["cities"])
-    assert (rec["total_cny"], rec["up_to_cny"]) == (70000, 4070000)
+    assert (rec["total_cny"], rec["up_to_cny"]) == (0, 4070000)
     item = next(i for i in rec["items"] if i["clause_id"] == "hangzhou-2023-9/1.1/c4")
     assert item["amount_cny"] is None and item["up_to_cny"] == 2000000
 
@@ -95,11 +101,11 @@ def test_turnover_from_exports(docs):
                     date(2025, 6, 1)).city("丽水")
     item = next(i for i in city.items if i.clause_id == "lishui-2021-67/2/c3")
     assert item.amount_cny == Decimal(150000)
-    assert any("at least the exports" in c and "met" in c for c in item.checks), item.checks
+    assert any("at least the exports" in render(c, "en") and "met" in render(c, "en") for c in item.checks)
     # exports of 100,000 USD = 720,000 CNY < 5,000,000 settle nothing: turnover may still reach it
     low = estimate(docs, parse_profile({"exports_usd": 100000, "independent_sites": [site], "cities": ["丽水"]}),
                    date(2025, 6, 1)).city("丽水")
-    reason = next(s.reason for s in low.not_computable if s.clause_id == "lishui-2021-67/2/c3")
+    reason = next(render(s.reason, "en") for s in low.not_computable if s.clause_id == "lishui-2021-67/2/c3")
     assert "lower bound" in reason and "turnover" in reason
     assert "lishui-2021-67/2/c3" not in {s.clause_id for s in low.not_eligible}
 

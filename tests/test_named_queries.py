@@ -42,12 +42,12 @@ def by_city(columns, rows) -> dict[str, list[dict]]:
 
 def test_doctests_of_the_graph_modules():
     import graph.named_queries
-    import graph.neo4j
+    import graph.neo4j.mapping
     import graph.pg_model
     import graph.projection
     import graph.store
 
-    for module in (graph.named_queries, graph.neo4j, graph.pg_model, graph.projection, graph.store):
+    for module in (graph.named_queries, graph.neo4j.mapping, graph.pg_model, graph.projection, graph.store):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0, module.__name__
 

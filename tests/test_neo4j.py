@@ -1,4 +1,4 @@
-"""graph/neo4j.py and `policykg neo4j` against the real Neo4j of `make neo4j-start` (NEO4J_* settings),
+"""graph/neo4j/ and `policykg neo4j` against the real Neo4j of `make neo4j-start` (NEO4J_* settings),
 with a store built from corpus/ by the real pipeline. Expected values are read from the corpus texts.
 """
 from __future__ import annotations
@@ -106,7 +106,7 @@ def test_blank_nodes_get_stable_identifiers_never_random_ones():
     assert sorted(first.relationships) == [("VALIDITY", "https://example.org/doc", p) for p in sorted(periods)]
 
 
-def test_the_store_is_read_alike_in_parallel_in_one_process_and_through_rdflib(built_store, mapped):
+def test_the_store_is_read_alike_by_parts_and_through_rdflib(built_store, mapped):
     from graph.store import open_store
 
     graph = open_store(built_store)
@@ -114,7 +114,7 @@ def test_the_store_is_read_alike_in_parallel_in_one_process_and_through_rdflib(b
         through_rdflib = pg_neo4j.to_property_graph(graph)  # rdflib terms from oxrdflib
     finally:
         graph.close()
-    for pg in (pg_neo4j.map_store(built_store, workers=2), pg_neo4j.map_store(built_store, workers=1), through_rdflib):
+    for pg in (pg_neo4j.map_store(built_store), through_rdflib):
         assert pg.nodes == mapped.nodes and pg.relationships == mapped.relationships
         assert (pg.skipped, pg.triples, pg.load_id()) == (mapped.skipped, mapped.triples, mapped.load_id())
 
@@ -128,14 +128,14 @@ def test_a_store_with_blank_nodes_is_read_whole(tmp_path):
     <https://example.org/doc> a pkg:Document ; pkg:validity [ a pkg:ValidityPeriod ; pkg:awardsFrom "2024-01-01"^^xsd:date ] ."""
     graph = rdflib.Graph().parse(data=turtle, format="turtle")
     write_store(graph, tmp_path)
-    read = pg_neo4j.map_store(tmp_path, workers=2)
+    read = pg_neo4j.map_store(tmp_path)
     assert read.nodes == pg_neo4j.to_property_graph(graph).nodes and len(read.nodes) == 2
 
 
 def test_reading_the_store_reports_its_progress_up_to_every_triple(built_store, mapped):
     """The load's progress bar follows these calls: never backwards, ending at the store's triples."""
     calls = []
-    pg = pg_neo4j.map_store(built_store, workers=2, progress=lambda done, total: calls.append((done, total)))
+    pg = pg_neo4j.map_store(built_store, progress=lambda done, total: calls.append((done, total)))
     assert pg.nodes == mapped.nodes
     assert calls and calls[-1] == (mapped.triples, mapped.triples)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)

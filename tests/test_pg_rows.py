@@ -1,4 +1,4 @@
-"""The property-graph rows the build writes beside the store (graph/pg_rows.py) are the store's graph
+"""The property-graph rows the build writes beside the store (graph/neo4j/rows.py) are the store's graph
 as `policykg neo4j load` would map it, whether the build had the triples in memory (one batch) or
 mapped the new database in a child process (many batches)."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import policykg.build as build_module
 from graph.neo4j import map_store
-from graph.pg_rows import read_rows
+from graph.neo4j.rows import read_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 

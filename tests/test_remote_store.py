@@ -1,6 +1,7 @@
 """A SPARQL 1.1 endpoint as the store: the real Apache Jena Fuseki of `make fuseki-start`."""
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -78,16 +79,76 @@ def test_corpus_graph_pushed_keeps_every_triple_and_the_rates(built_store):
     assert {Decimal(3), Decimal(50), Decimal(80), Decimal(70)} <= percents
 
 
-def test_build_into_the_endpoint(root):
-    """`policykg build --store URL` goes through graph.remote.build: the five documents arrive."""
-    from graph.remote import build
+def policykg_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def test_build_into_the_endpoint_writes_the_clause_models_beside_it(root, built_store, tmp_path):
+    """One build path: the endpoint gets the same graph as a store folder, and its clause models are
+    written to the local folder the Endpoint names."""
+    from graph.remote import Endpoint
+    from graph.store import open_read_only
+    from policykg.build import build, load_documents
 
     url = fuseki_url()
-    report = build(root / "corpus", url, root)
+    report = build(root / "corpus", Endpoint(url, tmp_path / "models"), root)
     assert report.documents == 5
+    assert (report.endpoint, report.folder) == (url, str(tmp_path / "models"))
     _, rows = RemoteStore(url).query(
         f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{PKG}Incentive> }}")
     assert rows[0][0] == report.incentives > 0
+    assert report.triples == len(open_read_only(built_store)) == RemoteStore(url).count()
+    remote_docs = load_documents(Endpoint(url, tmp_path / "models"))
+    assert [d.id for d in remote_docs] == [d.id for d in load_documents(built_store)]
+
+
+def test_cli_build_into_an_endpoint_then_estimate_clauses_and_query_against_it(root, built_store, tmp_path):
+    url = fuseki_url()
+    models = tmp_path / "models"
+    done = policykg_cli("build", "--corpus", str(root / "corpus"), "--store", url, "--models", str(models))
+    assert done.returncode == 0, done.stderr
+    assert f"SPARQL endpoint: {url}" in done.stdout and (models / "documents.json").is_file()
+
+    # 温政办〔2022〕60号 一、1: "按进口额的3%给予补助，单家企业补助最高不超过500万元"
+    done = policykg_cli("clauses", "--store", url, "--models", str(models), "--city", "温州")
+    assert done.returncode == 0, done.stderr
+    clause = next(r for r in map(json.loads, done.stdout.splitlines()) if r["id"] == "wenzhou-2022-60/1.1/c2")
+    assert clause["rates_percent"] == [3] and clause["max_per_enterprise_cny"] == 5000000
+
+    profile = root / "examples" / "profiles" / "example-enterprise.yaml"
+    remote = policykg_cli("estimate", str(profile), "--store", url, "--models", str(models), "--as-of", "2022-10-01",
+                          "--format", "json")
+    local = policykg_cli("estimate", str(profile), "--store", str(built_store), "--as-of", "2022-10-01",
+                         "--format", "json")
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and "温州" in remote.stdout
+
+    query = f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{PKG}Incentive> }}"
+    remote = subprocess.run([sys.executable, "-m", "policykg.cli", "query", "-", "--store", url, "--format", "csv"],
+                            input=query, capture_output=True, text=True, timeout=120)
+    local = subprocess.run([sys.executable, "-m", "policykg.cli", "query", "-", "--store", str(built_store),
+                            "--format", "csv"], input=query, capture_output=True, text=True, timeout=120)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and int(remote.stdout.split()[-1]) > 0
+
+
+def test_an_endpoint_without_models_gets_the_default_folder_and_a_missing_one_is_one_line(root, tmp_path):
+    """Without --models the clause models go to var/endpoints/HOST-PORT-DATASET under the project."""
+    url = fuseki_url()
+    home = {"POLICYKG_HOME": str(tmp_path)}
+    done = policykg_cli("build", "--corpus", str(root / "corpus"), "--store", url, env=home)
+    assert done.returncode == 0, done.stderr
+    port = url.split(":")[2].split("/")[0]
+    assert (tmp_path / "var" / "endpoints" / f"127.0.0.1-{port}-policykg" / "documents.json").is_file()
+    done = policykg_cli("documents", "--store", url, env=home)
+    assert done.returncode == 0 and len(json.loads(done.stdout)) == 5
+
+    done = policykg_cli("documents", "--store", url, "--models", str(tmp_path / "elsewhere"))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "no clause models of the SPARQL endpoint" in done.stderr
+    done = policykg_cli("documents", "--store", str(tmp_path / "folder"), "--models", str(tmp_path))
+    assert done.returncode == 2 and "--models names the local folder" in done.stderr
 
 
 def test_refused_connection_is_one_clear_line():

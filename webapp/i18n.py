@@ -8,6 +8,8 @@ app, the graph and the exports say the same thing the same way; the lexicon's te
 """
 from __future__ import annotations
 
+import re
+
 from pypinyin import lazy_pinyin
 
 from graph.vocabulary import term_label
@@ -117,6 +119,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope.site": ("独立站", "site"),
     "scope.warehouse": ("海外仓", "warehouse"),
     "scope.store": ("店铺", "store"),
+    "scope.beneficiary": ("申报主体", "beneficiary"),
+    "scope.enterprise": ("企业", "enterprise"),
+    "scope.park": ("园区", "park"),
     "compare.source": ("原文", "Source"),
     "compare.open": ("在文件中查看", "see it in the document"),
     "compare.page": ("第 {a}–{b} 条，共 {n} 条", "cards {a}-{b} of {n}"),
@@ -148,6 +153,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.city": ("城市", "City"),
     "field.text": ("原文", "Source text"),
     "field.yuan": ("金额（元）", "Amount (yuan)"),
+    "field.pool": ("资金总额（所有企业合计，非单家企业上限）", "Pool for all enterprises together (not one firm's cap)"),
+    "field.count_limits": ("数量限制", "Count limits"),
+    "field.requirements": ("申报条件", "Requirements"),
+    "limit.count": ("{per}最多{count}个{unit}", "at most {count} × {unit} {per}"),
+    "card.req.new-build": ("新建{scope}", "newly built {scope}"),
+    "card.req.domain-ownership.direct": ("直接持有{scope}域名 ≥ {value}", "{scope} domain held directly ≥ {value}"),
+    "card.req.domain-ownership": ("直接或间接持有{scope}域名 ≥ {value}", "{scope} domain held directly or indirectly ≥ {value}"),
+    "card.req.own-turnover": ("{scope}自身交易额 ≥ {value}", "the {scope}'s own turnover ≥ {value}"),
+    "card.req.operating-time": ("运营 ≥ {value}", "in operation ≥ {value}"),
+    "card.req.other": ("{text}", "{text} (as written)"),
     "freq.once": ("一次性", "one-time"),
     "freq.yearly": ("每年", "yearly"),
     "freq.unknown": ("未写明", "not stated"),
@@ -243,7 +258,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "draft.ranges": ("各城市的参数范围", "Parameter ranges across cities"),
     "draft.params": ("设置参数", "Set the parameters"),
     "draft.result": ("草案", "Draft"),
-    "draft.download": ("下载 Markdown", "Download Markdown"),
+    "draft.download": ("下载草案文件", "Download Markdown"),
     "draft.group": ("同类口径", "Like-for-like group"),
     "draft.min": ("最小", "min"),
     "draft.max": ("最大", "max"),
@@ -288,6 +303,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "estimate.typed": ("（表单填写）", "(typed in the form)"),
     "estimate.uploaded": ("（上传文件：{name}）", "(uploaded: {name})"),
     "estimate.explanation": ("计算说明", "Explanation"),
+    "estimate.upload_profile": ("或上传企业档案文件", "or upload a profile file (YAML or JSON)"),
     # upload
     "upload.help": ("上传一份政策文件（txt、md、pdf、docx、html）。它会被解析，加入数据库，新城市随即出现在每个视图中。",
                     "Upload a policy document (txt, md, pdf, docx, html). It is ingested and added to the store, "
@@ -386,6 +402,24 @@ def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:
     entry = lexicon.default().terms(LEXICON_FAMILY.get(prefix, prefix)).get(value)
     if entry is not None and entry.zh and entry.en:  # a term the table lacks: the ontology's labels
         return entry.zh if lang == "zh" else entry.en
+    return _counted_unit(value, lang) if prefix == "unit" else value
+
+
+def _counted_unit(value: str, lang: str) -> str:
+    """A per-unit amount's unit of N things ('100000 parcels', a lexicon `notation_counted`) in
+    words; any other value as it is.
+
+    >>> _counted_unit("100000 parcels", "zh"), _counted_unit("100000 parcels", "en"), _counted_unit("x", "en")
+    ('每10万件', 'per 100,000 parcels', 'x')
+    """
+    for entry in lexicon.default().terms("unit").values():
+        template = entry.get("notation_counted")
+        m = re.fullmatch(re.escape(template).replace(r"\{n\}", r"(\d+)"), value) if template else None
+        if m and entry.get("counted"):
+            n = int(m.group(1))
+            if lang == "en":
+                return f"per {n:,} {template.split('}', 1)[1].strip()}"
+            return f"每{n // 10000}万{entry.get('counted')[0]}" if n % 10000 == 0 else f"每{n}{entry.get('counted')[0]}"
     return value
 
 

@@ -5,7 +5,7 @@ import csv
 import json
 import sys
 
-from policykg.commands._common import add_store, store_of
+from policykg.commands._common import Terms, add_store, store_of
 
 CSV_FIELDS = ["id", "city", "document", "article", "kind", "categories", "instrument", "rates_percent",
               "amounts", "thresholds", "one_time", "max_per_enterprise_cny", "ceiling_only", "count_limits",
@@ -16,8 +16,9 @@ def register(sub) -> None:
     p = sub.add_parser("clauses", help="export clauses (JSON Lines or CSV)")
     add_store(p)
     p.add_argument("--city", help="only this city (e.g. 温州)")
-    p.add_argument("--category", help="only clauses in this category or a narrower one (slug)")
-    p.add_argument("--kind", help="only this kind (incentive, measure, target, general)")
+    p.add_argument("--category", metavar="SLUG", choices=Terms("category"),
+                   help="only clauses in this category or a narrower one: {terms:category}")
+    p.add_argument("--kind", metavar="KIND", choices=Terms("kind"), help="only this kind: {terms:kind}")
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     p.set_defaults(handler=run)
 

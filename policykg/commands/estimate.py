@@ -17,6 +17,8 @@ def register(sub) -> None:
                    help="the date the estimate holds on (default: the profile's as_of, else today); "
                         "a policy not in force on it pays nothing")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--lang", choices=["en", "zh"], default="en",
+                   help="language of the report's words and amounts (default en: 'CNY 2 million (200万元)')")
     add_store(p)
     p.set_defaults(handler=run)
 
@@ -44,8 +46,8 @@ def run(args) -> int:
         profile.cities = wanted
     est = estimate(docs, profile)
     if args.format == "json":
-        json.dump(estimate_record(est), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(estimate_record(est, args.lang), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(estimate_table(est))
+        sys.stdout.write(estimate_table(est, args.lang))
     return 0

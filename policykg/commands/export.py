@@ -20,7 +20,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    data = export_bytes(store_of(args), args.format)
+    from policykg.build import local_folder
+
+    data = export_bytes(local_folder(store_of(args)), args.format)  # an endpoint's: its local copy
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

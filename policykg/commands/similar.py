@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import sys
 
-from policykg.commands._common import add_store, store_of
+from policykg.commands._common import Terms, add_store, store_of
 
 
 def register(sub) -> None:
     p = sub.add_parser("similar", help="the most similar clauses of other cities to one clause")
     p.add_argument("clause_id", metavar="CLAUSE_ID", help="e.g. wenzhou-2022-60/1.2/c1 (see `policykg clauses`)")
     p.add_argument("--top", type=int, default=5, help="how many matches (default 5)")
-    p.add_argument("--kind", choices=["incentive", "measure", "target", "general"], help="only clauses of this kind")
+    p.add_argument("--kind", metavar="KIND", choices=Terms("kind"), help="only clauses of this kind: {terms:kind}")
     p.add_argument("--format", choices=["table", "json"], default="table")
     add_store(p)
     p.set_defaults(handler=run)

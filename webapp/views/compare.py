@@ -10,6 +10,7 @@ data.PAGE_SIZE at a time (in the order of the named query compare-category) with
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 import streamlit as st
 
@@ -54,6 +55,41 @@ def _row(label: str, value: str) -> str:
     return f"<dt>{html.escape(label)}</dt><dd>{value or t('misc.none')}</dd>"
 
 
+def _noun(per: str | None, lang: str) -> str:
+    """What a per-what counts, as a noun: per:site '每个独立站' -> 独立站, 'per website' -> website."""
+    said = vocab("per", per, lang)
+    for lead in ("每个", "每家", "每", "单个", "单家", "per "):
+        said = said.removeprefix(lead)
+    return said
+
+
+def _quantity(value: object, unit: str | None, lang: str) -> str:
+    """A requirement's figure in its unit: 50%, 300万元 (CNY 3 million), 1年 (1 year), never a bare percent."""
+    if unit == "percent":
+        return fmt.percent(Decimal(str(value)))
+    if unit in ("CNY", "USD"):
+        return fmt.money_words(Decimal(str(value)), lang, unit)
+    sep = "" if lang == "zh" else " "
+    return f"{fmt.percent(Decimal(str(value)))[:-1]}{sep}{vocab('tunit', unit, lang)}"
+
+
+def requirement_text(r: dict, lang: str) -> str:
+    """A condition in words: 新建独立站, 直接持有独立站域名 ≥ 100%, 独立站自身交易额 ≥ 300万元, 运营 ≥ 1年."""
+    scope = _noun(r["scope"], lang) if r["scope"] in ("site", "store", "warehouse") else ""
+    if r["kind"] == "domain-ownership":
+        key = "card.req.domain-ownership.direct" if r["direct"] else "card.req.domain-ownership"
+        return t(key, lang, scope=scope, value=_quantity(r["value"], r["unit"], lang))
+    if r["kind"] in ("new-build", "own-turnover", "operating-time"):
+        value = _quantity(r["value"], r["unit"], lang) if r["value"] is not None else ""
+        return t(f"card.req.{r['kind']}", lang, scope=scope, value=value).strip()
+    return t("card.req.other", lang, text=r["text"])
+
+
+def limit_text(x: dict, lang: str) -> str:
+    """A counts limit: 每家企业最多2个独立站 / at most 2 × website per enterprise."""
+    return t("limit.count", lang, per=vocab("per", x["per"], lang), count=x["count"], unit=_noun(x["unit"], lang))
+
+
 def item_html(it: dict, lang: str) -> str:
     """One incentive as a card section: fields, source sentence, link to the document view."""
     esc = html.escape
@@ -76,6 +112,16 @@ def item_html(it: dict, lang: str) -> str:
         rows.append(_row(t("field.award", lang), "<br>".join(fmt.amount_html(a, lang) for a in it["awards"])))
     if it["per_unit"]:
         rows.append(_row(t("field.per_unit", lang), "<br>".join(fmt.amount_html(a, lang) for a in it["per_unit"])))
+    if it.get("pools"):  # 所有企业年度累计补助最高不超过300万元: a pool for all, never one firm's cap
+        rows.append(_row(t("field.pool", lang), "<br>".join(
+            f'<span class="pool">{fmt.amount_html(a, lang)}</span>' for a in it["pools"])))
+    if it.get("count_limits"):
+        rows.append(_row(t("field.count_limits", lang), "<br>".join(
+            f'<span class="tip" title="{esc(x["text"])}">{esc(limit_text(x, lang))}</span>' for x in it["count_limits"])))
+    if it.get("requirements"):
+        rows.append(_row(t("field.requirements", lang), "<br>".join(
+            f'<span class="tip" title="{esc(r["text"])}">{esc(requirement_text(r, lang))}</span>'
+            for r in it["requirements"])))
     if it["tiers"]:
         rows.append(_row(t("field.tiers", lang), "<br>".join(
             (esc(fmt.threshold(x["threshold"], lang)) + " → " if x["threshold"] else

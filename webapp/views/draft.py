@@ -1,18 +1,24 @@
 """Draft: pick a category and, optionally, a reference city; see the range of every parameter across
 the cities' precedents (with where each value comes from), set the parameters you want, and get
 a Chinese draft clause with footnotes citing the precedents, downloadable as Markdown
-(analysis.draft). Ranges are like for like: only values of the same kind, basis and period (a
-threshold's metric, unit and scope) are ranged together; other groups are shown apart, and every
-value keeps its unit. Deep link: ?view=draft&category=independent-site&like=杭州.
+(analysis.draft). Ranges are like for like: only values of the same cost base (rates), kind, basis
+and period (amounts), metric, unit and scope (thresholds) are ranged together; other groups are
+shown apart, and every value keeps its unit. Headings, labels and notes are in the page's
+language (read from the ontology); the clause itself is Chinese. Deep link:
+?view=draft&category=independent-site&like=杭州.
 """
 from __future__ import annotations
 
 import html
 import json
+import re
 from decimal import Decimal
+from typing import Any
 
 import streamlit as st
 
+from analysis.draft import PARAMETERS, draft, draft_record, parse_settings
+from analysis.draft.words import parameter as parameter_label
 from policykg.errors import PolicyKGError
 from webapp import fmt
 from webapp.i18n import city as city_name
@@ -20,17 +26,18 @@ from webapp.i18n import t, vocab
 from webapp.state import Ctx, _corpus, synced, to_url
 from webapp.views.common import category_picker, inert_markdown, link, plain
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def make_draft(stamp: str, store: str, category: str, like: str | None, settings_json: str) -> dict:
-    """analysis.draft's record for these inputs (cached per store version)."""
-    from analysis.draft import draft, draft_record
-
+def make_draft(stamp: str, store: str, category: str, like: str | None, settings_json: str,
+               lang: str) -> dict[str, Any]:
+    """analysis.draft's record for these inputs in `lang` (cached per store version)."""
     docs = _corpus(stamp, store).docs
-    return draft_record(draft(docs, category, like or None, json.loads(settings_json) or None))
+    return draft_record(draft(docs, category, like or None, json.loads(settings_json) or None), lang)
 
 
-def show_value(name: str, v, unit: str | None, lang: str) -> str:
+def show_value(name: str, v: object, unit: str | None, lang: str) -> str:
     """A parameter value in its own unit: money as 20万元 (or 'CNY 200,000 (20万元)'), a rate or a share
     as 50%, a duration, an area or a count with its unit (1年, 3000平方米), never a bare percent."""
     esc = html.escape
@@ -39,12 +46,24 @@ def show_value(name: str, v, unit: str | None, lang: str) -> str:
     if isinstance(v, bool):
         return esc(t("freq.once" if v else "freq.yearly", lang))
     value = Decimal(str(v))
-    if name in ("rate", "city_share") or unit == "percent":
+    if name in ("rate", "city_share", "one_time") or unit == "percent":
         return esc(fmt.percent(value))
     if name in ("cap", "award", "per_unit", "bonus") or unit in ("CNY", "USD", None):
         return esc(fmt.money_words(value, lang, unit if unit == "USD" else "CNY"))
     sep = "" if lang == "zh" else " "
     return esc(f"{fmt.percent(value)[:-1]}{sep}{vocab('tunit', unit, lang)}")
+
+
+def numbered_notes(md: str) -> str:
+    r"""The export's footnotes as numbered notes the page shows in its own language: the marker
+    [^2] as ⁽²⁾ and its definition as item 2 of a list (Streamlit would add an English heading
+    "Footnotes" to Markdown footnotes).
+
+    >>> numbered_notes("上限20万元[^2]。\n\n[^2]: **上限 = 20万元**\n    - 温州")
+    '上限20万元⁽²⁾。\n\n2. **上限 = 20万元**\n    - 温州'
+    """
+    md = re.sub(r"^\[\^(\d+)\]: ", r"\1. ", md, flags=re.MULTILINE)
+    return re.sub(r"\[\^(\d+)\]", lambda m: "⁽" + m.group(1).translate(SUPERSCRIPT) + "⁾", md)
 
 
 def ranges_html(record: dict, lang: str) -> str:
@@ -63,7 +82,7 @@ def ranges_html(record: dict, lang: str) -> str:
             continue
         unit = p.get("group_unit")
 
-        def show(v, unit=unit, name=name):
+        def show(v: object, unit: str | None = unit, name: str = name) -> str:
             return show_value(name, v, unit, lang)
         own = p.get("group") or ""
         others = "<br>".join(
@@ -73,18 +92,18 @@ def ranges_html(record: dict, lang: str) -> str:
         obs = "<br>".join(
             f'<a href="{esc(link("document", lang, doc=o["clause_id"].split("/")[0], clause=o["clause_id"]))}" '
             f'target="_self" title="{esc(o["sentence"])}">{esc(city_name(o["city"], lang))} {esc(o["article"])}</a>: '
-            f'<span lang="zh">{esc(o["display"])}</span>' for o in p["observations"])
+            + (f'<span lang="zh">{esc(o["display"])}</span>' if lang == "zh" else
+               f'{show_value(name, o["value"], o["unit"] or unit, lang)} ({esc(o["group"] or "")})')
+            for o in p["observations"])
         used = show(p["value"], p["unit"]) if p["in_draft"] else "—"
-        rows.append(f'<tr data-param="{esc(name)}"><th>{esc(t("param." + name, lang))}</th><td lang="zh">{esc(own)}</td>'
+        rows.append(f'<tr data-param="{esc(name)}"><th>{esc(t("param." + name, lang))}</th><td>{esc(own)}</td>'
                     f'<td>{show(p["min"])}</td><td>{show(p["max"])}</td><td>{show(p["median"])}</td>'
                     f'<td>{used} <span style="color:#777;font-size:.8rem">{esc(vocab("chosen", p["chosen_by"], lang))}</span></td>'
-                    f'<td style="font-size:.8rem" lang="zh">{others or "—"}</td><td style="font-size:.85rem">{obs}</td></tr>')
+                    f'<td style="font-size:.8rem">{others or "—"}</td><td style="font-size:.85rem">{obs}</td></tr>')
     return head + "".join(rows) + "</tbody></table>"
 
 
 def render(ctx: Ctx) -> None:
-    from analysis.draft import PARAMETERS, parse_settings
-
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     with c1:
         category = category_picker(ctx, "draft_category", t("draft.category"))
@@ -97,15 +116,15 @@ def render(ctx: Ctx) -> None:
         st.markdown(f"**{t('draft.params')}**")
         cols = st.columns(4)
         raw = {}
-        for i, (name, label) in enumerate(PARAMETERS.items()):
+        for i, name in enumerate(PARAMETERS):
             with cols[i % 4]:
-                raw[name] = st.text_input(label, key=f"draft_set_{name}", placeholder="30万 / 50% / true")
+                raw[name] = st.text_input(parameter_label(name, ctx.lang), key=f"draft_set_{name}", placeholder="30万 / 50% / true")
         st.form_submit_button(t("draft.result"), type="primary")
     settings = {k: v.strip() for k, v in raw.items() if v and v.strip()}
     try:
         parse_settings(settings)
         record = make_draft(ctx.stamp, str(ctx.store), category, like, json.dumps(settings, ensure_ascii=False,
-                                                                                    sort_keys=True))
+                                                                                    sort_keys=True), ctx.lang)
     except PolicyKGError as exc:
         st.warning(plain(str(exc)))
         return
@@ -116,4 +135,4 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("draft.ranges"))
     st.html(ranges_html(record, ctx.lang))
     with st.container(border=True):
-        st.markdown(inert_markdown(record["markdown"]))
+        st.markdown(inert_markdown(numbered_notes(record["markdown"])))

@@ -15,16 +15,8 @@ from decimal import Decimal, InvalidOperation
 from analysis.profile import MAX_AMOUNT
 from policykg.errors import PolicyKGError
 
-PARAMETERS = {
-    "rate": "比例 rate (%)",
-    "cap": "上限 cap (元)",
-    "award": "定额 award (元)",
-    "per_unit": "单价 per-unit amount (元)",
-    "threshold": "门槛 threshold",
-    "bonus": "加码 bonus (元)",
-    "one_time": "一次性 one-time (true) or yearly (false)",
-    "city_share": "市级承担 city share of funding (%)",
-}
+# the parameters a draft has, in the order they are shown (labels: analysis.draft.words.parameter)
+PARAMETERS = ("rate", "cap", "award", "per_unit", "threshold", "bonus", "one_time", "city_share")
 MONEY_UNITS = {"万美元": (10000, "USD"), "美元": (1, "USD"), "亿元": (100000000, "CNY"), "万元": (10000, "CNY"),
                "元": (1, "CNY"), "亿": (100000000, "CNY"), "万": (10000, "CNY")}
 QUANTITY_UNITS = {"个月": "month", "年": "year", "平方米": "m2", "平米": "m2", "家": "enterprise", "人": "person",

@@ -1,7 +1,7 @@
 """The property-graph rows of a store, written by the build beside its Oxigraph database, so that
 `policykg neo4j load` neither reads the store back nor maps it (docs/property-graph.md).
 
-`write_rows(store_dir, triples)` maps the store's graph (graph.neo4j: from the triples in memory
+`write_rows(store_dir, triples)` maps the store's graph (graph.neo4j.mapping: from the triples in memory
 when the build has them, else read from the new database) and writes STORE/neo4j-rows.json.gz:
 the nodes (IRI, labels, properties), the relationships (type, from IRI, to IRI), the count of
 triples and of those not mapped, and the load id (the hash of the whole mapped graph). Dates are
@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
-from graph.neo4j import PropertyGraph, map_store, to_property_graph
+from graph.neo4j.mapping import PropertyGraph, to_property_graph
+from graph.neo4j.store_reader import map_store
 from graph.pg_model import PGModel, derive_model
 from policykg.errors import PolicyKGError
 
@@ -53,7 +54,7 @@ def write_rows(store_dir: Path, triples: Iterable | None = None, model: PGModel 
     if triples is not None:
         _write(Path(store_dir), to_property_graph(triples, model or derive_model()))
         return
-    done = subprocess.run([sys.executable, "-c", "import sys; from graph.pg_rows import map_and_write; "
+    done = subprocess.run([sys.executable, "-c", "import sys; from graph.neo4j.rows import map_and_write; "
                            "map_and_write(sys.argv[1])", str(store_dir)], capture_output=True, text=True)
     if done.returncode != 0:
         why = " ".join(done.stderr.split())[-300:]
