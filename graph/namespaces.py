@@ -18,6 +18,8 @@ INSTRUMENT = Namespace(BASE + "instrument/")  # pkg:Instrument individuals
 PER = Namespace(BASE + "per/")  # pkg:PerBasis individuals: what a cap or award is per
 PERIOD = Namespace(BASE + "period/")  # pkg:Period individuals: one-time, yearly, term
 METRIC = Namespace(BASE + "metric/")  # pkg:Metric individuals: what a threshold measures
+STATUS = Namespace(BASE + "status/")  # pkg:DocumentStatus individuals: draft, in-force, repealed, unknown
+REQUIREMENT = Namespace(BASE + "requirement/")  # pkg:RequirementKind individuals: new-build, ...
 ID = Namespace(BASE + "id/")  # minted instance IRIs (documents, clauses, amounts, ...)
 SHAPES = Namespace(BASE + "shapes#")  # SHACL shapes of ontology/shapes.ttl
 
@@ -38,6 +40,8 @@ PREFIXES: dict[str, str] = {
     "per": str(PER),
     "period": str(PERIOD),
     "metric": str(METRIC),
+    "status": str(STATUS),
+    "requirement": str(REQUIREMENT),
     "id": str(ID),
     "eli": str(ELI),
     "cccev": str(CCCEV),
@@ -55,7 +59,8 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "BASE", "PKG", "ONTOLOGY", "CAT", "CATEGORY_SCHEME", "INSTRUMENT", "PER", "PERIOD", "METRIC", "ID",
+    "BASE", "PKG", "ONTOLOGY", "CAT", "CATEGORY_SCHEME", "INSTRUMENT", "PER", "PERIOD", "METRIC", "STATUS",
+    "REQUIREMENT", "ID",
     "SHAPES", "ELI", "CCCEV", "CPSV", "SCHEMA", "TIME", "PROV", "DCTERMS", "SKOS", "OWL", "RDF",
     "RDFS", "XSD", "SH", "PREFIXES",
 ]

@@ -4,7 +4,7 @@ renderings, the app and the CLI alike.
 
 A term is named by its kind and its slug, the value the clause models hold: ("instrument",
 "per-unit"), ("per", "site"), ("metric", "days"), ("role", "cap"), ("category", "independent-site"),
-("kind", "incentive"). Roles and clause kinds are ontology classes, named by the tables below.
+("kind", "incentive"), ("status", "draft"), ("requirement", "new-build"). Roles and clause kinds are ontology classes, named by the tables below.
 """
 from __future__ import annotations
 
@@ -14,7 +14,20 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from graph.iris import segment
-from graph.namespaces import CAT, INSTRUMENT, METRIC, OWL, PER, PKG, RDF, RDFS, SKOS, bind_prefixes
+from graph.namespaces import (
+    CAT,
+    INSTRUMENT,
+    METRIC,
+    OWL,
+    PER,
+    PKG,
+    RDF,
+    RDFS,
+    REQUIREMENT,
+    SKOS,
+    STATUS,
+    bind_prefixes,
+)
 from policykg.config import ontology_dir
 
 ONTOLOGY_FILES = ("policykg.ttl", "categories.ttl")
@@ -34,8 +47,10 @@ CLAUSE_CLASSES = {
 }
 
 # the kinds of term a clause model holds, and the class (or scheme) whose members they are
-KINDS = {"instrument": PKG.Instrument, "per": PKG.PerBasis, "metric": PKG.Metric, "category": SKOS.Concept}
-_NAMESPACES = {"instrument": INSTRUMENT, "per": PER, "metric": METRIC, "category": CAT}
+KINDS = {"instrument": PKG.Instrument, "per": PKG.PerBasis, "metric": PKG.Metric, "category": SKOS.Concept,
+         "status": PKG.DocumentStatus, "requirement": PKG.RequirementKind}
+_NAMESPACES = {"instrument": INSTRUMENT, "per": PER, "metric": METRIC, "category": CAT, "status": STATUS,
+               "requirement": REQUIREMENT}
 _CLASS_TABLES = {"role": AMOUNT_CLASSES, "kind": CLAUSE_CLASSES}
 
 
@@ -121,3 +136,26 @@ def terms(kind: str) -> list[str]:
     base = str(_NAMESPACES[kind])
     return sorted(str(s)[len(base):] for s in g.subjects(RDF.type, KINDS[kind])
                   if str(s).startswith(base))
+
+
+def card_wording(requirement: str, lang: str, direct: bool = False) -> str | None:
+    """How a compare card states a requirement of kind `requirement` in `lang`, with {scope} and {value}
+    to fill in (pkg:cardWording; pkg:directWording for a domain held directly); None for a kind the
+    ontology does not declare.
+
+    >>> card_wording("new-build", "zh"), card_wording("operating-time", "en")
+    ('新建{scope}', 'in operation ≥ {value}')
+    >>> card_wording("domain-ownership", "zh", direct=True), card_wording("galaxy", "en") is None
+    ('直接持有{scope}域名 ≥ {value}', True)
+    """
+    iri = str(term_iri("requirement", requirement))
+    props = (PKG.directWording, PKG.cardWording) if direct else (PKG.cardWording,)
+    return next((text for prop in props if (text := _wordings().get((iri, str(prop), lang)))), None)
+
+
+@cache
+def _wordings() -> dict[tuple[str, str, str], str]:
+    """{(IRI, wording property, language): text} of the requirement kinds' card wordings."""
+    g = ontology_graph()
+    return {(str(s), str(p), o.language): str(o) for p in (PKG.cardWording, PKG.directWording)
+            for s, o in g.subject_objects(p) if isinstance(o, Literal) and o.language}
