@@ -220,7 +220,7 @@ class Evidence:
     span: Span | None = None
 
 
-STATUSES = ("draft", "in-force", "repealed", "unknown")
+STATUSES = ("draft", "in-force", "repealed", "unknown")  # the pkg:DocumentStatus individuals (tests/test_labels.py)
 UNKNOWN_CITY = "未知"  # how an unknown city is shown: the zh label of pkg:unknownCity
 LEVELS = ("province", "city", "district", "county")
 

@@ -52,3 +52,14 @@ def test_building_the_parser_does_not_read_the_ontology():
             "print('rdflib' in sys.modules, 'graph.vocabulary' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_the_status_option_lists_the_ontology_statuses_and_a_wrong_one_is_one_line():
+    # policykg.ttl: status:draft (征求意见稿), status:in-force, status:repealed, status:unknown
+    assert vocabulary.terms("status") == ["draft", "in-force", "repealed", "unknown"]
+    done = policykg("inspect", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "status: draft, in-force, repealed, unknown" in " ".join(done.stdout.split())
+    done = policykg("inspect", "corpus/wenzhou-2022-60.txt", "--status", "abolished")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "status 'abolished' is not one of draft, in-force, repealed, unknown" in done.stderr

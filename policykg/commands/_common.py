@@ -2,8 +2,8 @@
 the parser class every command's parser is made with: its help lists the ontology's terms.
 
 A help text names a list of terms as {terms:KIND} (KIND a kind of graph.vocabulary: category,
-instrument, per, metric, role, kind); `OntologyHelpFormatter` replaces it with the slugs the
-ontology declares (and {statuses} with a document's statuses), and `Terms(KIND)` gives them as an option's choices. Both read the ontology only
+instrument, per, metric, role, kind, status, requirement); `OntologyHelpFormatter` replaces it with
+the slugs the ontology declares, and `Terms(KIND)` gives them as an option's choices. Both read the ontology only
 when the help is shown or the option is given, so that every command still starts fast.
 """
 from __future__ import annotations
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from graph.remote import Endpoint
 
 TERMS_PLACEHOLDER = re.compile(r"\{terms:([a-z]+)\}")
-STATUSES_PLACEHOLDER = "{statuses}"
 
 
 def ontology_terms(kind: str) -> list[str]:
@@ -33,18 +32,13 @@ def ontology_terms(kind: str) -> list[str]:
 
 
 def expand_terms(text: str) -> str:
-    """`text` with each {terms:KIND} replaced by the ontology's slugs of KIND, comma-separated, and
-    {statuses} by a document's statuses (ingest.model.STATUSES: not ontology terms yet).
+    """`text` with each {terms:KIND} replaced by the ontology's slugs of KIND, comma-separated.
 
     >>> expand_terms("only this kind: {terms:kind}")
     'only this kind: general, incentive, measure, target'
-    >>> expand_terms("{statuses}")
-    'draft, in-force, repealed or unknown'
+    >>> expand_terms("status ({terms:status})")
+    'status (draft, in-force, repealed, unknown)'
     """
-    if STATUSES_PLACEHOLDER in text:
-        from ingest.model import STATUSES  # only when the help is shown
-
-        text = text.replace(STATUSES_PLACEHOLDER, ", ".join(STATUSES[:-1]) + " or " + STATUSES[-1])
     return TERMS_PLACEHOLDER.sub(lambda m: ", ".join(ontology_terms(m[1])), text)
 
 
@@ -143,7 +137,7 @@ OVERRIDE_FLAGS = (("--city", "city (深圳 or 深圳市); a district or county (
                   ("--number", "document number (文号)"), ("--title", "title"), ("--issuer", "issuing body"),
                   ("--issued", "date of issue, 2024-01-31"), ("--valid-from", "first day in force, 2024-01-31"),
                   ("--valid-to", "last day in force, 2026-12-31"),
-                  ("--status", STATUSES_PLACEHOLDER), ("--source-url", "where it was found"))
+                  ("--status", "status: {terms:status}"), ("--source-url", "where it was found"))
 
 
 def add_overrides(p) -> None:
