@@ -2,7 +2,8 @@
 (issue 16 item 1): the app's own labels (webapp.i18n.LABELS) in both languages with the same
 placeholders, no English word in the Chinese ones but names of formats, products, files and
 options; every value the clause models hold (per-what, period, unit, metric, scope, funding kind,
-clause kind, requirement, counts limit) shown in words in zh and en; every lexicon term and every
+clause kind, requirement, counts limit) shown in words in zh and en; the document statuses and
+requirement kinds are ontology individuals, labelled in both; every lexicon term and every
 drafting text of the ontology labelled in both. tests/test_vocabulary.py checks the ontology's term
 kinds and tests/test_lexicon.py the lexicon's emitted families against the ontology.
 """
@@ -19,7 +20,8 @@ from analysis.draft import words
 from graph import vocabulary
 from graph.namespaces import BASE, PKG
 from ingest import lexicon
-from webapp.i18n import LABELS, vocab
+from ingest.model import STATUSES
+from webapp.i18n import LABELS, requirement_wording, vocab
 from webapp.views.compare import limit_text, requirement_text
 
 HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -124,3 +126,33 @@ def test_every_drafting_text_has_zh_and_en():
         assert not HANZI.search(en), (iri, en)
     for name in ("rate", "cap", "award", "per_unit", "threshold", "bonus", "one_time", "city_share"):
         assert HANZI.search(words.parameter(name, "zh")) and not HANZI.search(words.parameter(name, "en")), name
+
+
+def test_every_document_status_is_an_ontology_individual_with_zh_and_en():
+    # the statuses a document can have (ingest.model.STATUSES; 征求意见稿 makes a draft) are exactly the
+    # pkg:DocumentStatus individuals, and the app shows each in words in both languages
+    assert list(STATUSES) == vocabulary.terms("status")
+    shown = {s: (vocab("status", s, "zh"), vocab("status", s, "en")) for s in STATUSES}
+    assert shown["draft"] == ("征求意见稿", "draft for comment")
+    for status, (zh, en) in shown.items():
+        assert HANZI.search(zh) and en and not HANZI.search(en), (status, zh, en)
+
+
+def test_every_requirement_kind_is_an_ontology_individual_with_labels_and_card_wordings(corpus_docs):
+    # the kinds ingest.payout emits (issue 13: 新建, 域名持有, the site's own turnover, 运营 N 年) are the
+    # pkg:RequirementKind individuals; each has a name and a card wording in zh and en
+    emitted = {r.kind for d in corpus_docs.values() for c in d.clauses for r in c.requirements}
+    kinds = set(vocabulary.terms("requirement"))
+    assert emitted <= kinds and kinds == {"new-build", "domain-ownership", "own-turnover", "operating-time"}
+    for kind in kinds:
+        zh, en = vocab("requirement", kind, "zh"), vocab("requirement", kind, "en")
+        assert HANZI.search(zh) and en and not HANZI.search(en), (kind, zh, en)
+        for direct in (False, True):
+            wz, we = requirement_wording(kind, "zh", direct), requirement_wording(kind, "en", direct)
+            assert wz and we and _fields(wz) == _fields(we) <= {"scope", "value"}, (kind, wz, we)
+            assert HANZI.search(wz) and not HANZI.search(we), (kind, wz, we)
+    # the card of 温政办〔2022〕60号's independent sites reads 直接持有独立站域名 ≥ 100% when held directly
+    row = {"kind": "domain-ownership", "op": ">=", "value": 100, "unit": "percent", "scope": "site", "direct": True,
+           "text": "直接持有独立站域名"}
+    assert requirement_text(row, "zh") == "直接持有独立站域名 ≥ 100%"
+    assert not any(k.startswith("card.req.") and k != "card.req.other" for k in LABELS)

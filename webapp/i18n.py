@@ -12,7 +12,7 @@ import re
 
 from pypinyin import lazy_pinyin
 
-from graph.vocabulary import term_label
+from graph.vocabulary import card_wording, term_label
 from ingest import lexicon
 from ingest.model import UNKNOWN_CITY
 
@@ -157,11 +157,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.count_limits": ("数量限制", "Count limits"),
     "field.requirements": ("申报条件", "Requirements"),
     "limit.count": ("{per}最多{count}个{unit}", "at most {count} × {unit} {per}"),
-    "card.req.new-build": ("新建{scope}", "newly built {scope}"),
-    "card.req.domain-ownership.direct": ("直接持有{scope}域名 ≥ {value}", "{scope} domain held directly ≥ {value}"),
-    "card.req.domain-ownership": ("直接或间接持有{scope}域名 ≥ {value}", "{scope} domain held directly or indirectly ≥ {value}"),
-    "card.req.own-turnover": ("{scope}自身交易额 ≥ {value}", "the {scope}'s own turnover ≥ {value}"),
-    "card.req.operating-time": ("运营 ≥ {value}", "in operation ≥ {value}"),
     "card.req.other": ("{text}", "{text} (as written)"),
     "freq.once": ("一次性", "one-time"),
     "freq.yearly": ("每年", "yearly"),
@@ -377,8 +372,19 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
-TERM_KINDS = ("instrument", "per", "metric", "role", "category")  # labelled in ontology/*.ttl (graph.vocabulary)
+TERM_KINDS = ("instrument", "per", "metric", "role", "category", "status", "requirement")  # labelled in ontology/*.ttl (graph.vocabulary)
 LEXICON_FAMILY = {"tunit": "unit"}  # vocab prefixes named differently from their lexicon family
+
+
+def requirement_wording(kind: str, lang: str | None = None, direct: bool = False) -> str | None:
+    """How a card states a requirement of `kind`, {scope} and {value} to fill in: the ontology's
+    pkg:cardWording of requirement:KIND (pkg:directWording for a domain held directly); None for a
+    kind the ontology does not declare.
+
+    >>> requirement_wording("own-turnover", "zh"), requirement_wording("galaxy", "en") is None
+    ('{scope}自身交易额 ≥ {value}', True)
+    """
+    return card_wording(kind, lang or current(), direct)
 
 
 def vocab(prefix: str, value: str | None, lang: str | None = None) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from webapp import data, fmt
 from webapp.i18n import city as city_name
-from webapp.i18n import t, vocab
+from webapp.i18n import requirement_wording, t, vocab
 from webapp.state import Ctx
 from webapp.views import payout_chart
 from webapp.views.common import badge, category_label, category_picker, comparison_page, date_picker, link
@@ -82,14 +82,12 @@ def _quantity(value: object, unit: str | None, lang: str) -> str:
 
 def requirement_text(r: dict, lang: str) -> str:
     """A condition in words: 新建独立站, 直接持有独立站域名 ≥ 100%, 独立站自身交易额 ≥ 300万元, 运营 ≥ 1年."""
+    wording = requirement_wording(r["kind"], lang, direct=bool(r["direct"]))  # the ontology's card wording
+    if wording is None:
+        return t("card.req.other", lang, text=r["text"])
     scope = _noun(r["scope"], lang) if r["scope"] in ("site", "store", "warehouse") else ""
-    if r["kind"] == "domain-ownership":
-        key = "card.req.domain-ownership.direct" if r["direct"] else "card.req.domain-ownership"
-        return t(key, lang, scope=scope, value=_quantity(r["value"], r["unit"], lang))
-    if r["kind"] in ("new-build", "own-turnover", "operating-time"):
-        value = _quantity(r["value"], r["unit"], lang) if r["value"] is not None else ""
-        return t(f"card.req.{r['kind']}", lang, scope=scope, value=value).strip()
-    return t("card.req.other", lang, text=r["text"])
+    value = _quantity(r["value"], r["unit"], lang) if r["value"] is not None else ""
+    return wording.format(scope=scope, value=value).strip()
 
 
 def limit_text(x: dict, lang: str) -> str:

@@ -23,7 +23,7 @@ from policykg.build import replaced_by
 from policykg.errors import PolicyKGError
 from webapp import tasks, worker
 from webapp.i18n import city as city_name
-from webapp.i18n import t
+from webapp.i18n import t, vocab
 from webapp.state import Ctx
 from webapp.views.common import link, plain
 
@@ -76,7 +76,7 @@ def show_review(review) -> None:
     v = d["validity"]
     facts = [t("upload.structure." + d["structure"]), t("upload.place", place=where, level=place["level"]),
              t("upload.validity", issued=v["issued"] or "?", start=v["valid_from"] or "?", end=v["valid_to"] or "?"),
-             t("upload.funding", n=len(d["funding_rules"])), t("upload.status", status=d["status"]),
+             t("upload.funding", n=len(d["funding_rules"])), t("upload.status", status=vocab("status", d["status"])),
              t("upload.unparsed", n=len(d["unparsed"]))]
     st.html('<ul class="pkg-review">' + "".join(f"<li>{html.escape(f)}</li>" for f in facts) + "</ul>")
     st.caption(t("upload.found"))
