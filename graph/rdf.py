@@ -44,7 +44,7 @@ from graph.namespaces import (
     TIME,
     XSD,
 )
-from graph.vocabulary import AMOUNT_CLASSES, CLAUSE_CLASSES, COMPARISONS, ontology_graph
+from graph.vocabulary import AMOUNT_CLASSES, CLAUSE_CLASSES, COMPARISONS, ontology_graph, term_iri
 from ingest.model import (
     Amount,
     Article,
@@ -154,7 +154,7 @@ class _DocumentBuilder:
         rule = next((e.rule for e in doc.origin if e.field == "place" and e.accepted), None)
         if rule:
             add((node, PKG.placeRule, Literal(rule)))
-        add((node, PKG.documentStatus, Literal(doc.status)))
+        add((node, PKG.documentStatus, term_iri("status", doc.status)))
         if doc.source_url:
             add((node, PKG.sourceUrl, Literal(doc.source_url, datatype=XSD.anyURI)))
         add((node, PKG.unstructured, Literal(bool(doc.unstructured))))
@@ -283,7 +283,7 @@ class _DocumentBuilder:
             r = URIRef(f"{node}/requirement/{i}")
             add((r, RDF.type, PKG.PayoutRequirement))
             add((r, RDF.type, CCCEV.Criterion))
-            add((r, PKG.requirementKind, Literal(req.kind)))
+            add((r, PKG.requirementKind, term_iri("requirement", req.kind)))
             if req.op:
                 add((r, PKG.comparison, COMPARISONS[req.op]))
             if req.value is not None:
