@@ -16,7 +16,7 @@ import streamlit as st
 from analysis.payout_curve import SPEND_PROFILES, SPENDS, curve, maxima
 from webapp import fmt
 from webapp.i18n import city as city_name
-from webapp.i18n import t, vocab
+from webapp.i18n import requirement_wording, t, vocab
 from webapp.state import Ctx, _corpus
 
 
@@ -37,17 +37,24 @@ def _maxima_html(stamp: str, store: str, category: str, lang: str, cities: tuple
 
 
 def requirement_words(r, lang: str) -> str:
-    """One structured condition in words (新建独立站 / domain held directly / site's own turnover ≥ 300万元)."""
-    if r.kind == "new-build":
-        return t("req.new-build", lang, what=vocab("scope", r.scope, lang) or "")
-    if r.kind == "domain-ownership":
-        return t("req.domain-direct", lang) if r.direct else t("req.domain-share", lang, value=_num(r.value))
-    if r.kind == "own-turnover":
-        return t("req.own-turnover", lang, scope=vocab("scope", r.scope, lang),
-                 value=fmt.money_words(r.value, lang, r.unit or "CNY"))
-    if r.kind == "operating-time":
-        return t("req.operating-time", lang, value=_num(r.value))
-    return r.kind
+    """One structured condition in words, in the ontology's card wording of its kind (新建独立站 /
+    直接持有独立站域名 ≥ 100% / the site's own turnover ≥ 300万元); an unknown kind as written."""
+    wording = requirement_wording(r.kind, lang, direct=bool(r.direct))
+    if wording is None:
+        return r.text or r.kind
+    scope = vocab("scope", r.scope, lang) if r.scope else ""
+    return wording.format(scope=scope, value=_figure(r, lang)).strip()
+
+
+def _figure(r, lang: str) -> str:
+    """A requirement's figure in its unit: 100%, 300万元, 1年 (in English the unit in words)."""
+    if r.value is None:
+        return ""
+    if r.unit == "percent":
+        return f"{_num(r.value)}%"
+    if r.unit in ("CNY", "USD"):
+        return fmt.money_words(r.value, lang, r.unit)
+    return f"{_num(r.value)}{'' if lang == 'zh' else ' '}{vocab('tunit', r.unit, lang)}"
 
 
 def _num(v: Decimal | None) -> str:
