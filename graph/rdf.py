@@ -301,6 +301,7 @@ class _DocumentBuilder:
         add = self.add
         add((node, RDF.type, PKG.Rate))
         add((node, PKG.percent, decimal_literal(rate.percent)))
+        add((node, PKG.maximum, Literal(rate.maximum)))
         if rate.base:
             add((node, PKG.costBase, _zh(rate.base)))
         if rate.qualifier:

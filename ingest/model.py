@@ -48,6 +48,7 @@ class Rate:
     qualifier: str | None = None
     span: Span | None = None
     text: str = ""
+    maximum: bool = False  # stated as a ceiling (不超过60%, 最高按70%): rate x base is the most it pays
 
 
 @dataclass

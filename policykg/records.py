@@ -37,7 +37,8 @@ def clause_record(doc: Document, c: Clause) -> dict:
         "id": c.id, "city": doc.city_shown, "document": doc.number, "article": c.article, "kind": c.kind,
         "categories": with_broader(c.categories), "instrument": c.instrument,
         "rates_percent": [num(r.percent) for r in c.rates],
-        "rates": [{"percent": num(r.percent), "base": r.base, "qualifier": r.qualifier} for r in c.rates],
+        "rates": [{"percent": num(r.percent), "base": r.base, "qualifier": r.qualifier, "maximum": r.maximum}
+                  for r in c.rates],
         "amounts": amounts,
         "thresholds": [{"metric": t.metric, "op": t.op, "value": num(t.value), "unit": t.unit, "scope": t.scope}
                        for t in c.thresholds],
