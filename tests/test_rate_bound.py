@@ -17,10 +17,12 @@ import pytest
 
 from analysis.estimate import estimate
 from analysis.profile import load_profile
+from graph import neo4j as pg_neo4j
 from graph.store import query
 from ingest.model import Document, from_json, to_json
 from policykg.build import load_documents
 from tests.conftest import ROOT
+from tests.test_neo4j import running_neo4j
 
 # (clause id, percent, maximum)
 RATES = [
@@ -83,3 +85,12 @@ def test_the_estimate_reads_the_field_not_the_text(corpus_docs):
     _clauses(docs)[cid].rates[0].maximum = False
     flipped = item()
     assert (flipped.amount_cny, flipped.bound) == (Decimal(90000), "exact")
+
+
+def test_rate_bound_in_neo4j(built_store):
+    """The same field on the property graph's Rate nodes, loaded into a real Neo4j."""
+    settings = running_neo4j()
+    pg_neo4j.load(built_store, settings)
+    rows = pg_neo4j.run_read(settings, "MATCH (c:Clause)-[:RATE]->(r:Rate) WHERE c.identifier IN $ids "
+                                       "RETURN c.identifier, r.percent, r.maximum", {"ids": [x[0] for x in RATES]})[1]
+    assert sorted(rows) == sorted((cid, str(Decimal(p)), m) for cid, p, m in RATES)
