@@ -294,6 +294,8 @@ class _DocumentBuilder:
                 add((r, PKG.scope, Literal(req.scope)))
             if req.direct is not None:
                 add((r, PKG.direct, Literal(req.direct)))
+            if req.level:
+                add((r, PKG.recognitionLevel, Literal(req.level)))
             add((r, DCTERMS.description, _zh(req.text)))
             add((node, PKG.requirement, r))
 

@@ -122,9 +122,10 @@ class CountLimit:
 
 @dataclass
 class Requirement:
-    """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上."""
+    """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上,
+    市级公共海外仓 (a public overseas warehouse recognised at a level)."""
 
-    kind: str  # new-build | domain-ownership | own-turnover | operating-time | ...
+    kind: str  # new-build | domain-ownership | own-turnover | operating-time | public-warehouse
     op: str | None = None  # '>=' | '>' for a measured requirement
     value: Decimal | None = None
     unit: str | None = None  # percent | CNY | USD | year | ...
@@ -132,6 +133,7 @@ class Requirement:
     direct: bool | None = None  # domain-ownership: held directly (True) or directly or indirectly (False)
     span: Span | None = None
     text: str = ""
+    level: str | None = None  # public-warehouse: the level that recognises it (city | province)
 
 
 @dataclass
