@@ -96,3 +96,23 @@ def test_the_estimate_reads_the_level_field(corpus_docs):
     next(r for r in _clauses(docs)[cid].requirements if r.kind == "public-warehouse").level = "province"
     after = estimate(docs, profile, on).city("丽水")
     assert cid not in {i.clause_id for i in after.items}
+
+
+def test_new_recognition_is_a_field_the_award_reads(corpus_docs):
+    """运城 第五条（三）"对新认定的市级跨境电商公共海外仓试点的投资主体，给予30万元奖励。对在"一带一路"国家…的
+    公共海外仓试点，奖励额度再增加10万元": a requirement new-recognition of a warehouse. 曼谷仓 as a city
+    public warehouse not newly recognised gets nothing; without the requirement in the clause model it
+    would get 300,000 + 100,000 (Belt and Road) = 400,000: the award follows the field."""
+    docs = [from_json(to_json(d)) for d in corpus_docs.values() if d.city == "运城"]
+    cid = "yuncheng-2024-10/5.3/c2"
+    c = _clauses(docs)[cid]
+    assert [(r.kind, r.scope, r.text) for r in c.requirements if r.kind == "new-recognition"] == \
+        [("new-recognition", "warehouse", "新认定的市级跨境电商公共海外仓")]
+    base = load_profile(ROOT / "examples" / "profiles" / "example-enterprise.yaml")
+    wh = replace(base.overseas_warehouses[0], public="city", newly_recognised=False)
+    profile = replace(base, overseas_warehouses=[wh], cities=["运城"])
+    on = date(2025, 6, 1)
+    assert cid not in {i.clause_id for i in estimate(docs, profile, on).city("运城").items}
+    c.requirements = [r for r in c.requirements if r.kind != "new-recognition"]
+    paid = {i.clause_id: i.amount_cny for i in estimate(docs, profile, on).city("运城").items}
+    assert paid[cid] == Decimal(400000)

@@ -151,7 +151,7 @@ class WarehouseAward(Rule):
         c = w.c
         lv = level(c) or "city"
         award = awards(c)[0]
-        newly = bool(says(" ".join(c.conditions) + c.text, "newly_recognised"))
+        newly = any(r.kind == "new-recognition" and r.scope == "warehouse" for r in c.requirements)
         total, failures = Decimal(0), []
         for i, wh in warehouses(w):
             whom = who("overseas_warehouses", i)
