@@ -124,10 +124,10 @@ class CountLimit:
 class Requirement:
     """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上,
     市级公共海外仓 (a public overseas warehouse recognised at a level), 新认定 (recognised this year),
-    首次开展跨境电商 (the enterprise's first year)."""
+    首次开展跨境电商 (the enterprise's first year), 在…直报系统填报 (reporting)."""
 
     kind: str  # new-build | domain-ownership | own-turnover | operating-time | public-warehouse | new-recognition
-    #            | first-year
+    #            | first-year | reporting
     op: str | None = None  # '>=' | '>' for a measured requirement
     value: Decimal | None = None
     unit: str | None = None  # percent | CNY | USD | year | ...
