@@ -116,3 +116,17 @@ def test_new_recognition_is_a_field_the_award_reads(corpus_docs):
     c.requirements = [r for r in c.requirements if r.kind != "new-recognition"]
     paid = {i.clause_id: i.amount_cny for i in estimate(docs, profile, on).city("运城").items}
     assert paid[cid] == Decimal(400000)
+
+
+def test_the_compare_maxima_table_says_the_level_in_words(corpus_docs):
+    """The compare view's table of maxima per city lists the conditions in words in both languages,
+    never the requirement's slug (杭州 三、（五）: 省级 and 市级公共海外仓; 运城 第五条（三）: 新认定)."""
+    from webapp.views.payout_chart import maxima_html
+
+    docs = list(corpus_docs.values())
+    zh = maxima_html(docs, "public-overseas-warehouse", "zh", None)
+    en = maxima_html(docs, "public-overseas-warehouse", "en", None)
+    assert "省级公共海外仓" in zh and "市级公共海外仓" in zh and "当年新认定" in zh
+    assert "a provincial public overseas warehouse" in en and "newly recognised this year" in en
+    for slug in ("public-warehouse", "new-recognition", "first-year", "reporting"):
+        assert slug not in zh and slug not in en, slug
