@@ -50,7 +50,7 @@ lint: dev
 typecheck: dev
 	$(VENV)/bin/mypy
 
-test: dev system-deps lint
+test: dev system-deps lint typecheck
 	$(MAKE) --no-print-directory services-start
 	$(PY) -m pytest -q; status=$$?; $(MAKE) --no-print-directory services-stop; exit $$status
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,7 +119,7 @@ def run_process(argv: list[str], show_progress: bool) -> dict:
 
 def latency(fn: Callable[[], object], budget_s: float = QUERY_BUDGET_S) -> dict:
     """p50/p95 in ms of repeated calls, within a time budget (at least MIN_RUNS calls)."""
-    times = []
+    times: list[float] = []
     started = time.perf_counter()
     result = None
     while len(times) < MAX_RUNS:
@@ -228,7 +228,10 @@ def _measure(fn: Callable[[], object]) -> dict:
 def time_embedded(store: Path, queries: dict[str, str]) -> dict:
     from graph.store import query
 
-    return {name: _measure(lambda q=q: len(query(store, q)[1])) for name, q in queries.items()}
+    def runner(text: str) -> Callable[[], object]:
+        return lambda: len(query(store, text)[1])
+
+    return {name: _measure(runner(q)) for name, q in queries.items()}
 
 
 def time_rdflib(store: Path, queries: dict[str, str], n_docs: int) -> tuple[float | None, dict]:
@@ -272,7 +275,11 @@ def _time_rdflib_here(store: Path, queries: dict[str, str], n_docs: int) -> tupl
     t0 = time.perf_counter()
     graph = load_graph(store)
     load_s = time.perf_counter() - t0
-    timings = {name: _measure_forked(lambda q=q, g=graph: len(list(g.query(q)))) for name, q in queries.items()}
+
+    def runner(text: str, g) -> Callable[[], object]:
+        return lambda: len(list(g.query(text)))
+
+    timings = {name: _measure_forked(runner(q, graph)) for name, q in queries.items()}
     del graph
     return round(load_s, 3), timings
 
@@ -284,6 +291,7 @@ def _measure_forked(fn: Callable[[], object]) -> dict:
     if "fork" not in multiprocessing.get_all_start_methods():
         return _measure(fn)
     ctx = multiprocessing.get_context("fork")
+    seconds: list[float] = []
 
     def one_run() -> object:
         receive, send = ctx.Pipe(duplex=False)
@@ -303,10 +311,9 @@ def _measure_forked(fn: Callable[[], object]) -> dict:
             child.join()
         if outcome[0] == "error":
             raise RuntimeError(outcome[1])
-        one_run.seconds.append(outcome[1])
+        seconds.append(outcome[1])
         return outcome[2]
 
-    one_run.seconds = []
     try:
         timing = latency(one_run)
     except OverLimit as exc:
@@ -314,7 +321,7 @@ def _measure_forked(fn: Callable[[], object]) -> dict:
     except Exception as exc:  # a broken query is a finding of the benchmark, not its end
         return {"error": " ".join(str(exc).split())[:200]}
     # the child's own clock: the run without the fork around it
-    times = sorted(t * 1000 for t in one_run.seconds)
+    times = sorted(t * 1000 for t in seconds)
     timing["p50_ms"] = round(statistics.median(times), 2)
     timing["p95_ms"] = round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 2)
     return timing
@@ -364,8 +371,10 @@ def time_neo4j(store: Path, n_docs: int, show_progress: bool) -> dict:
     with tqdm(desc=f"neo4j load {n_docs}", unit="row", disable=not show_progress, leave=False) as bar:
         load(store, conf, progress=bar.update)
     load_s = time.perf_counter() - t0
-    timings = {name: _measure(lambda q=q, p=p: run_read(conf, q, p, timeout_s=QUERY_LIMIT_S))
-               for name, (_, q, p) in named_queries(store).items()}
+    def runner(cypher: str, params: dict) -> Callable[[], object]:
+        return lambda: run_read(conf, cypher, params, timeout_s=QUERY_LIMIT_S)
+
+    timings = {name: _measure(runner(q, p)) for name, (_, q, p) in named_queries(store).items()}
     return {"load_s": round(load_s, 2), "docs_per_s": round(n_docs / load_s, 1) if load_s else None,
             "queries": timings}
 
@@ -643,7 +652,7 @@ def _fig(timing: dict, key: str) -> str:
 
 
 def bench(sizes: list[int], out: Path, seed: int = 0, corpus: Path | None = None,
-          estimate_to: list[int] = (), progress: bool = True) -> dict:
+          estimate_to: Sequence[int] = (), progress: bool = True) -> dict:
     """Measure every size, write out/benchmark.json and out/benchmark.md; returns the report."""
     corpus = corpus or config.default_corpus()
     show = progress and sys.stderr.isatty()
@@ -651,7 +660,7 @@ def bench(sizes: list[int], out: Path, seed: int = 0, corpus: Path | None = None
         work = Path(tmp)
         corpus_result = measure_corpus(corpus, work)
         results = []
-        iterator = sorted(sizes)
+        iterator: Iterable[int] = sorted(sizes)
         if progress:
             from tqdm import tqdm
 

@@ -20,6 +20,7 @@ metric without an English label) is left out, as the queries leave it out.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -300,7 +301,7 @@ def ranking_triples(docs: list[Document]):
     yield from _ranking("cross-references", None, citation_ranking(docs))
 
 
-def _ranking(query: str, slug: str | None, items: list[tuple[URIRef, URIRef | None]]):
+def _ranking(query: str, slug: str | None, items: Sequence[tuple[URIRef, URIRef | None]]):
     ranking = ranking_iri(query, slug)
     yield ranking, RDF.type, PKG.Ranking
     yield ranking, PKG.rankingTotal, Literal(len(items), datatype=XSD.integer)

@@ -5,14 +5,17 @@
 // columns: city, document, article, clause, cited, cited_title (list), in_corpus (bool)
 // sort: city, document, clause, cited
 
-// The citations of clauses, a page in the clauses' sort-key order and then by cited number, and how
-// many in all. The titles are read from the cited node's titles (the parity test compares them
-// with the SPARQL side's pkg:titleList).
-MATCH (c:Clause)-[:CITES]->(ref:LegalResource)
-WITH c, ref ORDER BY c.sortKey, coalesce(ref.id_local, ''), ref.iri
-WITH collect([c, ref]) AS found
-UNWIND CASE WHEN size(found) > $offset AND $limit > 0 THEN found[$offset..$offset + $limit] ELSE [[null, null]] END AS pair
-WITH pair[0] AS c, pair[1] AS ref, size(found) AS total
+// The citations of clauses in the build's ranking (RankEntry nodes of the Ranking
+// .../ranking/cross-references, docs/property-graph.md): the page is the entries offset ..
+// offset + limit - 1, found by IRI (unique index), and the total is the ranking's. The titles are
+// read from the cited node's titles (the parity test compares them with the SPARQL side's
+// pkg:titleList).
+MATCH (ranking:Ranking {iri: 'https://w3id.org/policykg/id/ranking/cross-references'})
+WITH ranking.rankingTotal AS total,
+     [i IN range($offset, $offset + $limit - 1) | ranking.iri + '/' + toString(i)] AS wanted
+OPTIONAL MATCH (entry:RankEntry) WHERE entry.iri IN wanted
+OPTIONAL MATCH (entry)-[:RANKED_ITEM]->(c:Clause)
+OPTIONAL MATCH (entry)-[:RANKED_CITED]->(ref:LegalResource)
 OPTIONAL MATCH (c)-[:DOCUMENT]->(d:Document)-[:CITY]->(city:City)
 RETURN city.label_zh AS city,
        d.id_local AS document,
@@ -22,4 +25,4 @@ RETURN city.label_zh AS city,
        [] + ref.eli_title_zh AS cited_title,
        ref:Document AS in_corpus,
        total
-ORDER BY c.sortKey, coalesce(ref.id_local, ''), ref.iri
+ORDER BY entry.rank

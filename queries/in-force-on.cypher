@@ -6,14 +6,25 @@
 // sort: city, document, clause
 
 // Every incentive carries its document's dates in force, its city and its categories with the
-// broader ones (IN_CATEGORY). A page in the order of the sort keys, and how many in all.
-MATCH (c:Incentive)
-WHERE c.validFrom <= $date AND (c.validTo IS NULL OR c.validTo >= $date)
-  AND ($city IS NULL OR c.cityName = $city)
-  AND ($category IS NULL OR EXISTS { (c)-[:IN_CATEGORY]->(:Concept {iri: $category}) })
-WITH c ORDER BY c.sortKey
-WITH collect(c) AS found
-UNWIND CASE WHEN size(found) > $offset AND $limit > 0 THEN found[$offset..$offset + $limit] ELSE [null] END AS c
+// broader ones (IN_CATEGORY). How many in all (counted, not collected), then a page in the order of
+// the sort keys: ORDER BY ... SKIP ... LIMIT on the indexed Incentive.sortKey reads the incentives
+// in index order and stops after the page.
+CALL {
+  MATCH (c:Incentive)
+  WHERE c.validFrom <= $date AND (c.validTo IS NULL OR c.validTo >= $date)
+    AND ($city IS NULL OR c.cityName = $city)
+    AND ($category IS NULL OR EXISTS { (c)-[:IN_CATEGORY]->(:Concept {iri: $category}) })
+  RETURN count(c) AS total
+}
+CALL {
+  MATCH (c:Incentive)
+  WHERE c.sortKey >= 0 AND c.validFrom <= $date AND (c.validTo IS NULL OR c.validTo >= $date)
+    AND ($city IS NULL OR c.cityName = $city)
+    AND ($category IS NULL OR EXISTS { (c)-[:IN_CATEGORY]->(:Concept {iri: $category}) })
+  WITH c ORDER BY c.sortKey SKIP $offset LIMIT $limit
+  RETURN collect(c) AS page
+}
+UNWIND CASE WHEN size(page) > 0 THEN page ELSE [null] END AS c
 OPTIONAL MATCH (c)-[:DOCUMENT]->(d:Document)
 RETURN c.cityName AS city,
        d.id_local AS document,
@@ -23,5 +34,5 @@ RETURN c.cityName AS city,
        c.identifier AS clause,
        head([(c)-[:INSTRUMENT]->(i:Instrument) | split(i.iri, '/instrument/')[1]]) AS instrument,
        [(c)-[:CATEGORY]->(k:Concept) | split(k.iri, '/category/')[1]] AS categories,
-       size(found) AS total
+       total
 ORDER BY c.sortKey

@@ -43,7 +43,7 @@ def every_row(name: str, params: dict, store: Path) -> list[dict]:
         page = nq.run_page(name, {**params, "limit": "1000", "offset": str(offset)}, "rdf", store)
         rows += [dict(zip(page.columns, r)) for r in page.rows]
         offset += len(page.rows)
-        if not page.rows or offset >= page.total:
+        if not page.rows or offset >= (page.total or 0):
             return rows
 
 

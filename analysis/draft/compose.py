@@ -224,11 +224,11 @@ class _Composer:
         elif len(shares) > 1:
             ratios = "或".join(f"{words.plain(x)}:{words.plain(Decimal(100) - x)}" for x in shares)
             p.chosen_by = "model"
-            self.frags += words.frame("funding", ratio=(ratios, "city_share"), note="（因区、县而异）")
+            self.frags += words.frame("funding", ratio=(ratios, "city_share"), note=words.text("by-district"))
         elif model_funding:
             kinds = {r.kind for r in model_funding}
-            phrase = ("具体补助金额由属地政府承担" if "local" in kinds else "所需资金由市级财政承担" if "city" in kinds
-                      else "所需资金按现行财政体制分担")
+            phrase = words.text("funding-local" if "local" in kinds else "funding-city" if "city" in kinds
+                                else "funding-fiscal")
             p.chosen_by = "model"
             self.frags += [(phrase, "city_share"), ("。", None)]
 

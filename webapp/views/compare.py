@@ -46,9 +46,16 @@ def render(ctx: Ctx) -> None:
         st.selectbox(t("compare.pages"), starts, key=page_key,
                      format_func=lambda a: f"{a + 1}–{min(a + data.PAGE_SIZE, total)}")
         st.caption(t("compare.page", a=offset + 1, b=min(offset + data.PAGE_SIZE, total), n=total))
-    st.html(cards_html(blocks, ctx.lang))
+    st.html(_cards_html(ctx.stamp, str(ctx.store), category, on, kinds, offset, ctx.lang))
     page_cities = tuple(b["city"] for b in blocks)
     payout_chart.render(ctx, category, on, page_cities, frozenset(it["clause"] for b in blocks for it in b["items"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cards_html(stamp: str, store: str, category: str, on, kinds: tuple[str, ...], offset: int, lang: str) -> str:
+    """cards_html of one page, made once per store version, category, date, kinds, page and language."""
+    blocks, _, _ = comparison_page(stamp, store, category, on, kinds, offset)
+    return cards_html(blocks, lang)
 
 
 def _row(label: str, value: str) -> str:
