@@ -47,6 +47,10 @@ def requirement_words(r, lang: str) -> str:
                  value=fmt.money_words(r.value, lang, r.unit or "CNY"))
     if r.kind == "operating-time":
         return t("req.operating-time", lang, value=_num(r.value))
+    if r.kind == "public-warehouse":
+        return t(f"req.public-warehouse.{r.level}", lang)
+    if r.kind in ("new-recognition", "first-year", "reporting"):
+        return t(f"req.{r.kind}", lang)
     return r.kind
 
 
