@@ -68,6 +68,10 @@ NEO4J_WHY = {
     "in-force-on": "the query collects every incentive in force (about 25,000) to sort and count it before "
                    "taking the page. Fix: a range index on the sort key with an index-backed ORDER BY, and "
                    "the count from materialised per-span cells",
+    "similar-incentives": "every incentive of another city sharing a category and the instrument is collected "
+                          "with its shared categories, sorted and counted (a count and an index-ordered page "
+                          "in two subqueries measured slower: each enumerates the candidates). Fix: the "
+                          "per-(category, instrument) rankings of the embedded fix, read as RankEntry nodes",
     "*": "the query collects every match to sort and count it before taking the page. Fix: read the "
          "page from the materialised ranking (RankEntry by rank) where there is one, else an index-backed "
          "ORDER BY on sortKey",

@@ -308,8 +308,6 @@ def _ranking(query: str, slug: str | None, items: Sequence[tuple[URIRef, URIRef 
     for rank, (item, cited) in enumerate(items):
         entry = ranking_iri(query, slug, rank)
         yield entry, RDF.type, PKG.RankEntry
-        yield entry, PKG.rankOf, ranking
-        yield entry, PKG.rank, Literal(rank, datatype=XSD.integer)
         yield entry, PKG.rankedItem, item
         if cited is not None:
             yield entry, PKG.rankedCited, cited

@@ -294,6 +294,8 @@ class _DocumentBuilder:
                 add((r, PKG.scope, Literal(req.scope)))
             if req.direct is not None:
                 add((r, PKG.direct, Literal(req.direct)))
+            if req.level:
+                add((r, PKG.recognitionLevel, Literal(req.level)))
             add((r, DCTERMS.description, _zh(req.text)))
             add((node, PKG.requirement, r))
 
@@ -301,6 +303,7 @@ class _DocumentBuilder:
         add = self.add
         add((node, RDF.type, PKG.Rate))
         add((node, PKG.percent, decimal_literal(rate.percent)))
+        add((node, PKG.maximum, Literal(rate.maximum)))
         if rate.base:
             add((node, PKG.costBase, _zh(rate.base)))
         if rate.qualifier:

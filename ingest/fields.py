@@ -244,7 +244,8 @@ def count_threshold(c: Context) -> None:
 
 @rule("rate")
 def rate(c: Context) -> None:
-    """Percentages: thresholds (占70%以上, 不低于15%), conditions (在…基础上) or rates of a cost base."""
+    """Percentages: thresholds (占70%以上, 不低于15%), conditions (在…基础上) or rates of a cost base,
+    each rate marked `maximum` where the text states it as a ceiling (不超过60%, 最高按70%)."""
     text = c.text
     after_op = c.lex.pattern("threshold", "at-least-after", "^(?:{})")
     before_op = c.lex.pattern("threshold", "percent-threshold-before", "(?:{})$")
@@ -269,8 +270,22 @@ def rate(c: Context) -> None:
         base = c.cost_base(seg, text[e:e + 12])
         if base is None and c.f.rates and c.f.rates[-1].base:
             base = c.f.rates[-1].base  # '展位费给予…80%的补助，其他国家和地区给予70%的补助'
-        c.f.rates.append(Rate(value, base, c.rate_qualifier(seg), c.at(s, e), text[s:e]))
+        c.f.rates.append(Rate(value, base, c.rate_qualifier(seg), c.at(s, e), text[s:e], _ceiling_rate(c, seg)))
         c.used.add(s)
+
+
+def _ceiling_rate(c: Context, seg: str) -> bool:
+    """不超过…60% / 最高按…70%: the segment in front of a rate states it as a ceiling (a ceiling word
+    with no other figure between it and the rate, so 不超过500万元的企业给予50% is no ceiling rate).
+
+    >>> c = Context("", lambda i, j: Span(i, j), lexicon_mod.default(), None, Fields(), [])
+    >>> _ceiling_rate(c, "给予不超过注册当年境外商标注册费用"), _ceiling_rate(c, "给予技术服务费、推广费等支出费用")
+    (True, False)
+    >>> _ceiling_rate(c, "对年出口额不超过500万元的企业给予")
+    False
+    """
+    last = max((m.end() for m in c.lex.pattern("rate", "ceiling").finditer(seg)), default=None)
+    return last is not None and not re.search(r"\d", seg[last:])
 
 
 @rule("cap-or-award")

@@ -48,6 +48,7 @@ class Rate:
     qualifier: str | None = None
     span: Span | None = None
     text: str = ""
+    maximum: bool = False  # stated as a ceiling (不超过60%, 最高按70%): rate x base is the most it pays
 
 
 @dataclass
@@ -121,9 +122,12 @@ class CountLimit:
 
 @dataclass
 class Requirement:
-    """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上."""
+    """A condition as a structured field: 新建, 直接持有域名, the site's own turnover, 运营一年以上,
+    市级公共海外仓 (a public overseas warehouse recognised at a level), 新认定 (recognised this year),
+    首次开展跨境电商 (the enterprise's first year), 在…直报系统填报 (reporting)."""
 
-    kind: str  # new-build | domain-ownership | own-turnover | operating-time | ...
+    kind: str  # new-build | domain-ownership | own-turnover | operating-time | public-warehouse | new-recognition
+    #            | first-year | reporting
     op: str | None = None  # '>=' | '>' for a measured requirement
     value: Decimal | None = None
     unit: str | None = None  # percent | CNY | USD | year | ...
@@ -131,6 +135,7 @@ class Requirement:
     direct: bool | None = None  # domain-ownership: held directly (True) or directly or indirectly (False)
     span: Span | None = None
     text: str = ""
+    level: str | None = None  # public-warehouse: the level that recognises it (city | province)
 
 
 @dataclass

@@ -6,7 +6,9 @@ an upper bound (给予不超过200万元, 最高60万元的资金支持) and `ce
 `basis` (site, enterprise, booth, m2, person …) and `period` (one-time, yearly, term); a pool for
 all beneficiaries (所有企业年度累计…) as its own role `pool`, never one firm's cap; `count_limits`
 (单家企业申报独立站数量不超过2个); `requirements`, the conditions as structured fields (新建,
-domain held directly or ≥ 50%, the site's own turnover, 运营一年以上 in years); each threshold's
+domain held directly or ≥ 50%, the site's own turnover, 运营一年以上 in years, 市级公共海外仓 as the
+level of public warehouse, 新认定 as a recognition this year, 首次开展跨境电商 as the enterprise's
+first year, 直报系统…填报 as reporting); each threshold's
 `scope` (whose figure it is); and `max_per_enterprise_cny`, the most one enterprise can receive in
 a year under the clause with the counts limits applied (None where the text sets no bound).
 The words are data: ontology/lexicon/payout.yaml.
@@ -121,6 +123,26 @@ def requirements(c: Clause) -> list[Requirement]:
         if found:
             out.append(Requirement("domain-ownership", ">=", Decimal(found["n"]), "percent", "site", False,
                                    text=found.group(0)))
+    levels = _map("public-level")
+    for pat in _patterns("public-warehouse"):
+        for m in pat.finditer(c.text):
+            lv = levels[m["level"]]
+            if lv not in {r.level for r in out if r.kind == "public-warehouse"}:
+                out.append(Requirement("public-warehouse", scope="warehouse", text=m.group(0), level=lv))
+    for pat in _patterns("new-recognition"):
+        found = pat.search(c.text)
+        if found:
+            out.append(Requirement("new-recognition", scope=_map("facility-scope")[found["what"]],
+                                   text=found.group(0)))
+    for pat in _patterns("first-year"):
+        found = pat.search(c.text)
+        if found:
+            out.append(Requirement("first-year", scope="enterprise", text=found.group(0)))
+    for pat in _patterns("reporting"):
+        found = pat.search(c.text)
+        if found:
+            out.append(Requirement("reporting", scope="enterprise", text=found.group(0)))
+            break
     for t in c.thresholds:
         if t.metric == "turnover" and t.scope == "site":
             out.append(Requirement("own-turnover", t.op, t.value, t.unit, "site", span=t.span, text=t.text))

@@ -37,7 +37,8 @@ def clause_record(doc: Document, c: Clause) -> dict:
         "id": c.id, "city": doc.city_shown, "document": doc.number, "article": c.article, "kind": c.kind,
         "categories": with_broader(c.categories), "instrument": c.instrument,
         "rates_percent": [num(r.percent) for r in c.rates],
-        "rates": [{"percent": num(r.percent), "base": r.base, "qualifier": r.qualifier} for r in c.rates],
+        "rates": [{"percent": num(r.percent), "base": r.base, "qualifier": r.qualifier, "maximum": r.maximum}
+                  for r in c.rates],
         "amounts": amounts,
         "thresholds": [{"metric": t.metric, "op": t.op, "value": num(t.value), "unit": t.unit, "scope": t.scope}
                        for t in c.thresholds],
@@ -45,7 +46,7 @@ def clause_record(doc: Document, c: Clause) -> dict:
         "ceiling_only": c.ceiling_only,
         "count_limits": [{"count": x.count, "unit": x.unit, "per": x.per, "text": x.text} for x in c.count_limits],
         "requirements": [{"kind": r.kind, "op": r.op, "value": num(r.value), "unit": r.unit, "scope": r.scope,
-                          "direct": r.direct, "text": r.text} for r in c.requirements],
+                          "direct": r.direct, "level": r.level, "text": r.text} for r in c.requirements],
         "bonuses": [{"condition": b.condition, "amount_cny": num(b.amount), "percent": num(b.percent)}
                     for b in c.bonuses],
         "one_time": c.one_time, "beneficiary": c.beneficiary, "conditions": c.conditions,

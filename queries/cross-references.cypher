@@ -25,4 +25,4 @@ RETURN city.label_zh AS city,
        [] + ref.eli_title_zh AS cited_title,
        ref:Document AS in_corpus,
        total
-ORDER BY entry.rank
+ORDER BY toInteger(split(entry.iri, '/')[-1])

@@ -6,25 +6,16 @@
 // sort: city, document, clause
 
 // The incentives of other cities with one of the given clause's own categories and its instrument:
-// how many in all (counted), then a page in the order of their sort keys; the shared categories are
-// listed for the page's incentives only.
+// a page in the order of their sort keys, and how many in all.
 MATCH (given:Clause {identifier: $clause})-[:INSTRUMENT]->(i:Instrument)
 MATCH (given)-[:DOCUMENT]->(:Document)-[:CITY]->(givenCity:City)
-CALL {
-  WITH given, i, givenCity
-  MATCH (given)-[:CATEGORY]->(:Concept)<-[:CATEGORY]-(c:Incentive)-[:INSTRUMENT]->(i)
-  WHERE c.cityName <> givenCity.label_zh AND ($city IS NULL OR c.cityName = $city)
-  RETURN count(DISTINCT c) AS total
-}
-CALL {
-  WITH given, i, givenCity
-  MATCH (given)-[:CATEGORY]->(:Concept)<-[:CATEGORY]-(c:Incentive)-[:INSTRUMENT]->(i)
-  WHERE c.cityName <> givenCity.label_zh AND ($city IS NULL OR c.cityName = $city)
-  WITH DISTINCT c ORDER BY c.sortKey SKIP $offset LIMIT $limit
-  RETURN collect(c) AS page
-}
-UNWIND CASE WHEN size(page) > 0 THEN page ELSE [null] END AS c
-WITH c, CASE WHEN c IS NULL THEN null ELSE i END AS i, total, [(given)-[:CATEGORY]->(k:Concept)<-[:CATEGORY]-(c) | split(k.iri, '/category/')[1]] AS shared
+MATCH (given)-[:CATEGORY]->(k:Concept)<-[:CATEGORY]-(c:Incentive)-[:INSTRUMENT]->(i)
+WHERE c.cityName <> givenCity.label_zh AND ($city IS NULL OR c.cityName = $city)
+WITH c, i, collect(DISTINCT split(k.iri, '/category/')[1]) AS shared
+ORDER BY c.sortKey
+WITH collect([c, i, shared]) AS found
+UNWIND CASE WHEN size(found) > $offset AND $limit > 0 THEN found[$offset..$offset + $limit] ELSE [[null, null, null]] END AS item
+WITH item[0] AS c, item[1] AS i, item[2] AS shared, size(found) AS total
 OPTIONAL MATCH (c)-[:DOCUMENT]->(d:Document)
 RETURN c.cityName AS city,
        d.id_local AS document,

@@ -2,8 +2,8 @@
 fields read from it by hand, run through the product's path (normalise, then the field rules and
 the funding reader).
 
-A case's `expect` may give: instrument, grants, one_time, beneficiary, rates (percentages, in
-order), amounts and thresholds (lists compared in order and in full length, each item on the keys
+A case's `expect` may give: instrument, grants, one_time, beneficiary, rates (in order, each a
+percentage or a mapping of percent/base/maximum: maximum true for a rate stated as a ceiling), amounts and thresholds (lists compared in order and in full length, each item on the keys
 it gives: role/per/per_year/unit/value_cny; metric/op/value/unit), tiers (threshold and amount
 of each), bonuses (amount or percent), stacking (the kinds, in order), unparsed (each listed text
 must be reported) and funding (kind/city_share/local_share/districts of each rule, in order).
@@ -29,6 +29,7 @@ KNOWN = {"instrument", "grants", "one_time", "beneficiary", "rates", "amounts", 
 AMOUNT_KEYS = {"value_cny": "value", "role": "role", "per": "per", "per_year": "per_year", "unit": "unit",
                "qualifier": "qualifier"}
 THRESHOLD_KEYS = {"metric": "metric", "op": "op", "value": "value", "unit": "unit"}
+RATE_KEYS = {"percent": "percent", "base": "base", "maximum": "maximum"}
 
 
 def test_cases_found():
@@ -64,7 +65,8 @@ def check_case(case: dict, lexicon: Lexicon | None = None) -> None:
         if key in expect:
             assert getattr(f, key) == expect[key], f"{key}: expected {expect[key]!r}, got {getattr(f, key)!r}"
     if "rates" in expect:
-        assert [Decimal(str(r)) for r in expect["rates"]] == [r.percent for r in f.rates], f.rates
+        _check_items("rates", [r if isinstance(r, dict) else {"percent": r} for r in expect["rates"]], f.rates,
+                     RATE_KEYS)
     if "amounts" in expect:
         _check_items("amounts", expect["amounts"], f.amounts, AMOUNT_KEYS)
     if "thresholds" in expect:

@@ -125,8 +125,9 @@ def test_conditions_as_fields(corpus_docs):
     assert [(t.metric, t.scope) for t in ls.thresholds if t.metric == "turnover"] == [("turnover", "enterprise")]
     assert {(r.kind, r.value, r.direct) for r in ls.requirements} == {("domain-ownership", Decimal(50), False)}
     wh = _clause(corpus_docs, "lishui-2021-67", "市级公共海外仓建设标准")
-    # 运营一年以上: a duration of 1 year, not a percentage
-    assert [(r.kind, r.value, r.unit) for r in wh.requirements] == [("operating-time", Decimal(1), "year")]
+    # 达到市级公共海外仓建设标准、运营一年以上: a city public warehouse; a duration of 1 year, not a percentage
+    assert [(r.kind, r.value, r.unit, r.level) for r in wh.requirements] == [
+        ("public-warehouse", None, None, "city"), ("operating-time", Decimal(1), "year", None)]
     wz = _clause(corpus_docs, "wenzhou-2022-60", "经营满")
     # 经营满6个月 = 0.5 year
     assert ("operating-time", Decimal("0.5"), "year") in {(r.kind, r.value, r.unit) for r in wz.requirements}

@@ -201,7 +201,7 @@ def item(corpus: Corpus, doc: Document, c: Clause, on: date) -> dict:
         "pools": [amount_dict(a) for a in c.amounts if a.role == "pool"],
         "count_limits": [{"count": x.count, "unit": x.unit, "per": x.per, "text": x.text} for x in c.count_limits],
         "requirements": [{"kind": r.kind, "op": r.op, "value": r.value, "unit": r.unit, "scope": r.scope,
-                          "direct": r.direct, "text": r.text} for r in c.requirements],
+                          "direct": r.direct, "level": r.level, "text": r.text} for r in c.requirements],
         "tiers": [{"label": t.label, "threshold": threshold_dict(t.threshold) if t.threshold else None,
                    "amount": amount_dict(t.amount)} for t in c.tiers],
         "thresholds": [threshold_dict(th) for th in c.thresholds],

@@ -111,6 +111,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "payout.pays": ("支付（元）", "Pays (yuan)"),
     "payout.line": ("线型", "Line"),
     "payout.not_in_force": ("（{day}不在有效期内）", " (not in force on {day})"),
+    "req.level.city": ("市级", "city-level"),
+    "req.level.province": ("省级", "provincial"),
     "scope.site": ("独立站", "site"),
     "scope.warehouse": ("海外仓", "warehouse"),
     "scope.store": ("店铺", "store"),

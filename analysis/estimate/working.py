@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from analysis.estimate.messages import Key, Money, Msg, Qty, Term, says
+from analysis.estimate.messages import Key, Money, Msg, Qty, Term
 from analysis.profile import Profile
 from ingest.categories import with_broader
 from ingest.model import Amount, Clause, Document, Rate, Threshold
@@ -126,22 +126,6 @@ def primary(c: Clause, *prefer: str) -> str | None:
         if p in c.categories or p in cats(c):
             return p
     return c.categories[0] if c.categories else None
-
-
-def rate_is_maximum(c: Clause, r: Rate) -> bool:
-    """不超过…70% / 最高按…70%: the rate is a ceiling, so rate x base is the most it pays."""
-    text = c.text
-    start = 0
-    if r.base:
-        j = text.find(r.base)
-        start = j if j >= 0 else 0
-    i = text.find(r.text, start)
-    if i < 0:
-        i = text.find(r.text)
-    if i < 0:
-        return False
-    s = max(text.rfind(p, 0, i) for p in "，。；") + 1
-    return bool(says(text[s:i], "ceiling_rate"))
 
 
 def amount_of(value: Decimal, unit: str) -> Money | Qty:
@@ -265,7 +249,7 @@ class Working:
         return failed
 
     def rate(self, r: Rate) -> Decimal:
-        if rate_is_maximum(self.c, r):
+        if r.maximum:  # 不超过…70% / 最高按…70% (ingest.fields): rate x base is the most it pays
             self.bound = "maximum"
             self.notes.append(Msg("rate.is_ceiling", quote=segment(self.c.text, r.text)))
         return r.percent / HUNDRED

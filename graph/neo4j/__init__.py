@@ -9,15 +9,26 @@ One module per concept, in the order the data flows:
 - `session`: connection settings, the one shared driver per process, read-only Cypher, and every
   driver failure as one PolicyKGError line.
 
-The names below are the package's interface for the rest of policykg.
+The names below are the package's interface for the rest of policykg. They are imported on first
+use (PEP 562), so that importing one module of the package (the build writes its rows with
+`graph.neo4j.rows`) does not import the Neo4j driver, which takes a third of a second or more.
 """
-from graph.neo4j.mapping import PropertyGraph, to_property_graph
-from graph.neo4j.session import LOAD_LABEL, connect, run_read, settings_from, translate
-from graph.neo4j.store_reader import map_remote, map_store, store_triples
-from graph.neo4j.writer import LoadReport, load, load_property_graph, schema_statements
+from __future__ import annotations
 
-__all__ = [
-    "LOAD_LABEL", "LoadReport", "PropertyGraph", "connect", "load", "load_property_graph", "map_remote",
-    "map_store", "run_read", "schema_statements", "settings_from", "store_triples", "to_property_graph",
-    "translate",
-]
+import importlib
+from typing import Any
+
+_HOME = {
+    "PropertyGraph": "mapping", "to_property_graph": "mapping",
+    "LOAD_LABEL": "session", "connect": "session", "run_read": "session", "settings_from": "session",
+    "translate": "session",
+    "map_remote": "store_reader", "map_store": "store_reader", "store_triples": "store_reader",
+    "LoadReport": "writer", "load": "writer", "load_property_graph": "writer", "schema_statements": "writer",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'graph.neo4j' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"graph.neo4j.{_HOME[name]}"), name)

@@ -87,7 +87,8 @@ def requirement_text(r: dict, lang: str) -> str:
         return t("card.req.other", lang, text=r["text"])
     scope = _noun(r["scope"], lang) if r["scope"] in ("site", "store", "warehouse") else ""
     value = _quantity(r["value"], r["unit"], lang) if r["value"] is not None else ""
-    return wording.format(scope=scope, value=value).strip()
+    level = t(f"req.level.{r['level']}", lang) if r.get("level") else ""
+    return wording.format(scope=scope, value=value, level=level).strip()
 
 
 def limit_text(x: dict, lang: str) -> str:

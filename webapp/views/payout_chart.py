@@ -43,7 +43,8 @@ def requirement_words(r, lang: str) -> str:
     if wording is None:
         return r.text or r.kind
     scope = vocab("scope", r.scope, lang) if r.scope else ""
-    return wording.format(scope=scope, value=_figure(r, lang)).strip()
+    level = t(f"req.level.{r.level}", lang) if r.level else ""
+    return wording.format(scope=scope, value=_figure(r, lang), level=level).strip()
 
 
 def _figure(r, lang: str) -> str:

@@ -138,9 +138,9 @@ class ServiceTrade(Rule):
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c, p = w.c, w.p
         exports = need(p.service_exports_usd, "service_exports_usd")
-        reporting = says(" ".join(c.conditions) + c.text, "service_reporting")
+        reporting = next((r for r in c.requirements if r.kind == "reporting"), None)  # 在…直报系统填报
         if reporting:
-            words = segment(c.text, reporting)
+            words = segment(c.text, reporting.text)
             reported = p.service_trade_reported
             if reported is None:
                 raise NotComputable(Msg("key.not_stated_for", key=Key("service_trade_reported"), quote=words))

@@ -94,9 +94,9 @@ class Promotion(Rule):
 
     def pay(self, w: Working) -> tuple[Decimal, str | None]:
         c, p = w.c, w.p
-        first = says(c.text, "first_year")
+        first = next((r for r in c.requirements if r.kind == "first-year"), None)  # 首次开展跨境电商
         if first:
-            words = segment(c.text, first)
+            words = segment(c.text, first.text)
             if p.new_to_cross_border is None:
                 raise NotComputable(Msg("key.not_stated_for", key=Key("new_to_cross_border"), quote=words))
             if not p.new_to_cross_border:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from analysis.estimate.messages import Key, Money, Msg, Term, clause_words, says
+from analysis.estimate.messages import Key, Money, Msg, Term, says
 from analysis.estimate.rules.base import Rule
 from analysis.estimate.working import (
     Metric,
@@ -24,9 +24,10 @@ from ingest.model import Clause
 
 
 def level(c: Clause) -> str | None:
-    """The level of public warehouse a clause names, in its conditions or text (clause_words.public_level)."""
-    where = " ".join(c.conditions) + c.text
-    return next((lv for lv, words in clause_words("public_level").items() if any(x in where for x in words)), None)
+    """The level of public warehouse the clause requires (its public-warehouse requirement, extracted
+    by ingest.payout from 市级公共海外仓 / 省级公共海外仓); a city one where it names both."""
+    levels = [r.level for r in c.requirements if r.kind == "public-warehouse" and r.level]
+    return "city" if "city" in levels else next(iter(levels), None)
 
 
 def warehouses(w: Working) -> list[tuple[int, Warehouse]]:
@@ -150,7 +151,7 @@ class WarehouseAward(Rule):
         c = w.c
         lv = level(c) or "city"
         award = awards(c)[0]
-        newly = bool(says(" ".join(c.conditions) + c.text, "newly_recognised"))
+        newly = any(r.kind == "new-recognition" and r.scope == "warehouse" for r in c.requirements)
         total, failures = Decimal(0), []
         for i, wh in warehouses(w):
             whom = who("overseas_warehouses", i)
