@@ -61,7 +61,7 @@ def test_level_in_the_graph_export_and_neo4j(built_store):
         PREFIX pkg: <https://w3id.org/policykg/ontology#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?id ?level WHERE { ?c pkg:requirement ?r ; dcterms:identifier ?id .
-            ?r pkg:requirementKind "public-warehouse" ; pkg:recognitionLevel ?level .
+            ?r pkg:requirementKind <https://w3id.org/policykg/requirement/public-warehouse> ; pkg:recognitionLevel ?level .
             FILTER(STRSTARTS(STR(?id), "hangzhou")) }""")
     assert sorted((str(i), str(lv)) for i, lv in rows) == [("hangzhou-2023-9/3.5/c1", "province"),
                                                            ("hangzhou-2023-9/3.5/c2", "city")]
@@ -73,8 +73,8 @@ def test_level_in_the_graph_export_and_neo4j(built_store):
         assert [q["level"] for q in recs[cid]["requirements"] if q["kind"] == "public-warehouse"] == levels, cid
     settings = running_neo4j()
     pg_neo4j.load(built_store, settings)
-    got = pg_neo4j.run_read(settings, "MATCH (c:Clause)-[:REQUIREMENT]->(r:PayoutRequirement) "
-                                      "WHERE c.identifier IN $ids AND r.requirementKind = 'public-warehouse' "
+    got = pg_neo4j.run_read(settings, "MATCH (c:Clause)-[:REQUIREMENT]->(r:PayoutRequirement)-[:REQUIREMENT_KIND]->(k:RequirementKind) "
+                                      "WHERE c.identifier IN $ids AND k.iri = 'https://w3id.org/policykg/requirement/public-warehouse' "
                                       "RETURN c.identifier, r.recognitionLevel", {"ids": [x[0] for x in LEVELS]})[1]
     assert sorted(got) == sorted((cid, lv) for cid, levels in LEVELS for lv in levels)
 
