@@ -107,9 +107,24 @@ def threshold(th: dict, lang: str | None = None) -> str:
     elif unit == "percent":
         value = percent(th["value"])
     else:
-        sep = "" if (lang or "zh") == "zh" else " "
-        value = f"{_plain(Decimal(str(th['value'])))}{sep}{vocab('tunit', unit, lang)}"
+        value = counted(Decimal(str(th["value"])), unit, lang)
     return f"{metric} {op} {value}"
+
+
+def counted(value: Decimal, unit: str, lang: str | None = None) -> str:
+    """A count or duration in its unit, in the page's language: '1年', '1 year', '2 years', '1000 m²'.
+
+    >>> counted(Decimal(1), "year", "zh"), counted(Decimal(1), "year", "en"), counted(Decimal("2.5"), "year", "en")
+    ('1年', '1 year', '2.5 years')
+    >>> counted(Decimal(1), "enterprise", "en"), counted(Decimal(1000), "m2", "en")
+    ('1 enterprise', '1000 m²')
+    """
+    word = vocab("tunit", unit, lang)
+    if (lang or "zh") == "zh":
+        return f"{_plain(value)}{word}"
+    if value == 1 and word.endswith("s"):
+        word = word[:-1]  # English: one year, one enterprise
+    return f"{_plain(value)} {word}"
 
 
 def amount_text(a: dict, lang: str | None = None) -> str:

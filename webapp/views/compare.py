@@ -76,8 +76,7 @@ def _quantity(value: object, unit: str | None, lang: str) -> str:
         return fmt.percent(Decimal(str(value)))
     if unit in ("CNY", "USD"):
         return fmt.money_words(Decimal(str(value)), lang, unit)
-    sep = "" if lang == "zh" else " "
-    return f"{fmt.percent(Decimal(str(value)))[:-1]}{sep}{vocab('tunit', unit, lang)}"
+    return fmt.counted(Decimal(str(value)), str(unit), lang)
 
 
 def requirement_text(r: dict, lang: str) -> str:

@@ -50,8 +50,7 @@ def show_value(name: str, v: object, unit: str | None, lang: str) -> str:
         return esc(fmt.percent(value))
     if name in ("cap", "award", "per_unit", "bonus") or unit in ("CNY", "USD", None):
         return esc(fmt.money_words(value, lang, unit if unit == "USD" else "CNY"))
-    sep = "" if lang == "zh" else " "
-    return esc(f"{fmt.percent(value)[:-1]}{sep}{vocab('tunit', unit, lang)}")
+    return esc(fmt.counted(value, unit, lang))
 
 
 def numbered_notes(md: str) -> str:

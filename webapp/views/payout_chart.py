@@ -55,7 +55,7 @@ def _figure(r, lang: str) -> str:
         return f"{_num(r.value)}%"
     if r.unit in ("CNY", "USD"):
         return fmt.money_words(r.value, lang, r.unit)
-    return f"{_num(r.value)}{'' if lang == 'zh' else ' '}{vocab('tunit', r.unit, lang)}"
+    return fmt.counted(Decimal(str(r.value)), r.unit, lang)
 
 
 def _num(v: Decimal | None) -> str:
