@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from graph.query_values import normalise_value
 from policykg.errors import PolicyKGError
 
-LIST_SEPARATOR = "|"
 PARAM_TYPES = ("category", "clause", "city", "date", "int", "text", "limit", "offset")
 PAGE_TYPES = ("limit", "offset")  # written as digits into SPARQL, never bound with VALUES
 TOTAL_COLUMN = "total"
@@ -448,79 +447,6 @@ def sparql_with_values(sparql: str, bound: dict[str, BoundParam]) -> str:
 
 # --- running and normalising -----------------------------------------------------------------------
 
-def _canonical_decimal(d: Decimal) -> Decimal:
-    d = d.normalize()
-    exponent = d.as_tuple().exponent  # a str ('n', 'N', 'F') for NaN and infinity
-    return d.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else d
-
-
-def _decimal(value, where: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
-        raise PolicyKGError(f"{where}: got {value!r}, a {type(value).__name__}, where an exact decimal is expected")
-    try:
-        return _canonical_decimal(Decimal(str(value)))
-    except InvalidOperation as exc:
-        raise PolicyKGError(f"{where}: {value!r} is not a decimal") from exc
-
-
-def _items(value) -> list:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in value.split(LIST_SEPARATOR) if v != ""]
-    if isinstance(value, (list, tuple)):
-        out = []
-        for v in value:
-            out.extend(_items(v) if isinstance(v, (list, tuple)) else ([] if v is None else [v]))
-        return out
-    return [value]
-
-
-def normalise_value(value, ctype: str, where: str = "value"):
-    """One value in the shared form of both backends (see the module docstring).
-
-    >>> normalise_value("200000", "decimal"), normalise_value(Decimal("2E+5"), "decimal")
-    (Decimal('200000'), Decimal('200000'))
-    >>> normalise_value("b|a|b", "list"), normalise_value(["50", "3"], "decimal list")
-    (('a', 'b'), (Decimal('3'), Decimal('50')))
-    >>> normalise_value(date(2024, 1, 1), "date"), normalise_value(None, "int")
-    ('2024-01-01', None)
-    """
-    if ctype == "list":
-        return tuple(sorted({str(v) for v in _items(value)}))
-    if ctype == "decimal list":
-        return tuple(sorted({_decimal(v, where) for v in _items(value)}))
-    if value is None:
-        return None
-    if ctype == "decimal":
-        return _decimal(value, where)
-    if ctype == "int":
-        if isinstance(value, bool):
-            raise PolicyKGError(f"{where}: got a boolean where a whole number is expected")
-        d = _decimal(value, where)
-        if d != d.to_integral_value():
-            raise PolicyKGError(f"{where}: {value!r} is not a whole number")
-        return int(d)
-    if ctype == "bool":
-        if isinstance(value, bool):
-            return value
-        if value in ("true", "false"):
-            return value == "true"
-        raise PolicyKGError(f"{where}: {value!r} is not a boolean")
-    if ctype == "date":
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError as exc:
-            raise PolicyKGError(f"{where}: {value!r} is not a date") from exc
-    if isinstance(value, (list, tuple, dict)):
-        raise PolicyKGError(f"{where}: got a {type(value).__name__} where text is expected")
-    return str(value)
-
-
 def _empty(row: tuple, q: NamedQuery) -> bool:
     """The row an empty page consists of: every declared column unbound (lists empty, counts 0)."""
     return all(v is None or v == () or (type(v) is int and v == 0) for v in row)
@@ -601,18 +527,3 @@ def run_named(name: str, params: dict[str, str] | None = None, backend: str = "r
     """`run_page` as (columns, rows): one page of rows, in the query's order."""
     page = run_page(name, params, backend, store, neo4j_settings, timeout_s)
     return page.columns, page.rows
-
-
-# --- output -----------------------------------------------------------------------------------------
-
-def text_value(value) -> str:
-    """A normalised value as table or CSV text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, tuple):
-        return "; ".join(text_value(v) for v in value)
-    return str(value)

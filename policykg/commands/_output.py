@@ -14,8 +14,8 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
-from graph.named_queries import text_value
 from graph.namespaces import compact
+from graph.query_values import text_value
 
 MAX_CELL = 60  # display columns per table cell; csv and json keep whole values
 
