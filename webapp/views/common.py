@@ -96,6 +96,21 @@ mark.num{background:#fff3b0;padding:0 1px;border-radius:2px}
 """
 
 
+def uploader_in_chinese(hint: str) -> str:
+    """CSS that replaces the English words Streamlit's file uploader writes (drag-and-drop text, size
+    limit, the button's label) by `hint` and 选择文件; shown before the uploader in Chinese mode."""
+    return f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] div > span, [data-testid="stFileUploaderDropzoneInstructions"] div > small
+{{display:none}}
+[data-testid="stFileUploaderDropzoneInstructions"] div::after {{content:"{hint}"}}
+[data-testid="stFileUploader"] section button {{font-size:0}}
+[data-testid="stFileUploader"] section button [data-testid="stMarkdownContainer"] {{display:none}}
+[data-testid="stFileUploader"] section button::after {{content:"选择文件"; font-size:.9rem}}
+[data-testid="stFileChipName"] + div, [data-testid="stFileUploader"] button span:not([data-testid="stIconMaterial"])
+> span:first-child:not([data-testid="stIconMaterial"]) {{display:none}}
+</style>"""
+
+
 def inject_css() -> None:
     st.html(CSS)
 

@@ -19,6 +19,7 @@ import streamlit as st
 
 from analysis.draft import PARAMETERS, draft, draft_record, parse_settings
 from analysis.draft.words import parameter as parameter_label
+from analysis.draft.words import text as draft_text
 from policykg.errors import PolicyKGError
 from webapp import fmt
 from webapp.i18n import city as city_name
@@ -87,7 +88,7 @@ def ranges_html(record: dict, lang: str) -> str:
         others = "<br>".join(
             f'{esc(g["group"])}: {show_value(name, g["min"], g["unit"] or unit, lang)}'
             + (f' – {show_value(name, g["max"], g["unit"] or unit, lang)}' if g["max"] != g["min"] else "")
-            + f' (n={g["n"]})' for g in p.get("groups", []) if g["group"] != own and g["min"] is not None)
+            + esc(draft_text("count", lang, n=g["n"])) for g in p.get("groups", []) if g["group"] != own and g["min"] is not None)
         obs = "<br>".join(
             f'<a href="{esc(link("document", lang, doc=o["clause_id"].split("/")[0], clause=o["clause_id"]))}" '
             f'target="_self" title="{esc(o["sentence"])}">{esc(city_name(o["city"], lang))} {esc(o["article"])}</a>: '

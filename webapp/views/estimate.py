@@ -21,7 +21,7 @@ from webapp import fmt
 from webapp.i18n import city as city_name
 from webapp.i18n import t
 from webapp.state import Ctx
-from webapp.views.common import category_label, date_picker, link, plain
+from webapp.views.common import category_label, date_picker, link, plain, uploader_in_chinese
 
 ESTIMATE_TIMEOUT_S = 60.0  # the estimate's worker process is killed after this
 
@@ -285,18 +285,6 @@ def profile_html(profile: dict, lang: str) -> str:
     return f'<table class="pkg-profile"><tbody>{body}</tbody></table>'
 
 
-# Streamlit's file uploader writes its own English words; in Chinese they are replaced by these
-UPLOADER_ZH = """<style>
-[data-testid="stFileUploaderDropzoneInstructions"] div > span, [data-testid="stFileUploaderDropzoneInstructions"] div > small
-{display:none}
-[data-testid="stFileUploaderDropzoneInstructions"] div::after {content:"拖放文件到此处（.yaml、.yml、.json，不超过1MB）"}
-[data-testid="stFileUploader"] section button {font-size:0}
-[data-testid="stFileUploader"] section button::after {content:"选择文件"; font-size:.9rem}
-[data-testid="stFileChipName"] + div, [data-testid="stFileUploader"] button span:not([data-testid="stIconMaterial"])
-> span:first-child:not([data-testid="stIconMaterial"]) {display:none}
-</style>"""
-
-
 def render(ctx: Ctx) -> None:
     import yaml
 
@@ -304,7 +292,7 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("estimate.profile"))
     on = date_picker("estimate_on", t("estimate.as_of"))
     if lang == "zh":
-        st.html(UPLOADER_ZH)
+        st.html(uploader_in_chinese("拖放文件到此处（.yaml、.yml、.json，不超过1MB）"))
     upload = st.file_uploader(t("estimate.upload_profile"), type=["yaml", "yml", "json"], key="estimate_upload")
     profile = form(ctx.corpus.cities, lang)
     source = t("estimate.typed")

@@ -125,14 +125,27 @@ def curve_rows(docs, category: str, on: date, lang: str) -> list[dict]:
     return rows
 
 
+# Axis ticks in the page's language: 20万 / 200万 in Chinese, 200k / 2M in English.
+WAN_TICKS = ("datum.value >= 100000000 ? format(datum.value / 100000000, '~g') + '亿' : "
+             "datum.value >= 10000 ? format(datum.value / 10000, '~g') + '万' : format(datum.value, '~g')")
+
+
+def _axis(lang: str) -> dict:
+    return {"labelExpr": WAN_TICKS} if lang == "zh" else {"format": "~s"}
+
+
 def curve_spec(rows: list[dict], lang: str) -> dict:
-    """A Vega-Lite line chart: x spend, y what the city pays, a colour per city, 'up to' dashed."""
+    """A Vega-Lite line chart: x spend, y what the city pays, a colour per city, 'up to' dashed.
+
+    >>> curve_spec([], "zh")["encoding"]["y"]["axis"]["labelExpr"] == WAN_TICKS, curve_spec([], "en")["encoding"]["x"]["axis"]
+    (True, {'format': '~s'})
+    """
     return {
         "data": {"values": rows},
         "height": 320,
         "encoding": {
-            "x": {"field": "spend", "type": "quantitative", "title": t("payout.spend", lang), "axis": {"format": "~s"}},
-            "y": {"field": "yuan", "type": "quantitative", "title": t("payout.pays", lang), "axis": {"format": "~s"}},
+            "x": {"field": "spend", "type": "quantitative", "title": t("payout.spend", lang), "axis": _axis(lang)},
+            "y": {"field": "yuan", "type": "quantitative", "title": t("payout.pays", lang), "axis": _axis(lang)},
             "color": {"field": "city", "type": "nominal", "title": t("field.city", lang),
                       "scale": {"scheme": "tableau10"}},
         },

@@ -23,9 +23,9 @@ from policykg.build import replaced_by
 from policykg.errors import PolicyKGError
 from webapp import tasks, worker
 from webapp.i18n import city as city_name
-from webapp.i18n import t, vocab
+from webapp.i18n import current, t, vocab
 from webapp.state import Ctx
-from webapp.views.common import link, plain
+from webapp.views.common import link, plain, uploader_in_chinese
 
 TYPES = ["txt", "md", "pdf", "docx", "html", "htm"]
 
@@ -132,6 +132,8 @@ def render(ctx: Ctx) -> None:
     if done:
         show_done(*done)
     round_ = st.session_state.setdefault("upload_round", 0)
+    if current() == "zh":
+        st.html(uploader_in_chinese(f"拖放文件到此处（{'、'.join('.' + x for x in TYPES)}）"))
     upload = st.file_uploader(t("upload.file"), type=TYPES, key=f"upload_file_{round_}")
     if upload is None:
         return
