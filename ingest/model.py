@@ -256,6 +256,12 @@ class Document:
     origin: list[Evidence] = field(default_factory=list)  # how city, number, dates... were found
     warnings: list[str] = field(default_factory=list)  # what is missing or not understood
 
+    def funding_of(self, clause: Clause) -> list[FundingRule]:
+        """The funding rules a clause names (clause.funding), in its order; an id the document does
+        not hold is left out."""
+        rules = {r.id: r for r in self.funding_rules}
+        return [rules[i] for i in clause.funding if i in rules]
+
     @property
     def city_shown(self) -> str:
         """The city, or 未知 when it is unknown (as the graph labels it)."""

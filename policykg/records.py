@@ -15,10 +15,8 @@ def num(v: Decimal | None):
 
 
 def funding_summary(doc: Document, clause: Clause) -> list[dict]:
-    rules = {r.id: r for r in doc.funding_rules}
     out = []
-    for rid in clause.funding:
-        r = rules[rid]
+    for r in doc.funding_of(clause):
         out.append({"kind": r.kind, "city_share": num(r.city_share), "local_share": num(r.local_share),
                     "districts": r.districts, "text": r.text})
     return out

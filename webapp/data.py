@@ -189,7 +189,6 @@ def top_amount(c: Clause) -> Decimal | None:
 
 def item(corpus: Corpus, doc: Document, c: Clause, on: date) -> dict:
     """One clause as the compare view shows it (plain data: decimals, dates, strings)."""
-    rules = {r.id: r for r in doc.funding_rules}
     v = doc.validity
     return {
         "clause": c.id, "doc": doc.id, "number": doc.number or doc.id, "city": doc.city,
@@ -209,7 +208,7 @@ def item(corpus: Corpus, doc: Document, c: Clause, on: date) -> dict:
         "one_time": c.one_time,
         "beneficiary": c.beneficiary, "conditions": list(c.conditions),
         "stacking": [s.text for s in c.stacking],
-        "funding": [funding_dict(rules[i]) for i in c.funding if i in rules],
+        "funding": [funding_dict(r) for r in doc.funding_of(c)],
         "valid_from": v.effective or v.issued, "valid_to": v.expiry, "status": status(v, on),
         "awards_from": v.awards_from, "awards_to": v.awards_to,
         "text": c.text, "marks": marks(c, corpus.source(doc)),

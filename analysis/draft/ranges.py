@@ -207,12 +207,8 @@ def funding_shown(r: FundingRule, lang: str = "zh") -> str:
 
 
 def _funding(d: Document, c: Clause) -> list[Observation]:
-    rules = {r.id: r for r in d.funding_rules}
     out = []
-    for rid in c.funding:
-        r = rules.get(rid)
-        if r is None:
-            continue
+    for r in d.funding_of(c):
         share = {"shared": r.city_share, "local": Decimal(0), "city": Decimal(100)}.get(r.kind)
         out.append(Observation(share, funding_shown(r), Source(c.id, d.city_shown, d.number, c.article, r.text)))
     return out

@@ -47,12 +47,8 @@ def _what_it_pays_for(c: Clause) -> str:
 
 
 def _funding(doc: Document, c: Clause) -> list[Msg]:
-    rules = {r.id: r for r in doc.funding_rules}
     out = []
-    for rid in c.funding:
-        r = rules.get(rid)
-        if r is None:
-            continue
+    for r in doc.funding_of(c):
         if r.kind == "shared" and r.city_share is not None and r.local_share is not None:
             out.append(Msg("funding.shared", city=r.city_share, local=r.local_share,
                            districts="、".join(r.districts) or Msg("word.all_districts")))

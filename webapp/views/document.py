@@ -77,7 +77,6 @@ def text_html(doc: Document, text: str, selected: str | None, lang: str) -> str:
 def fields_html(doc: Document, c: Clause, lang: str) -> str:
     """Every extracted field of one clause, as a definition list."""
     esc = html.escape
-    rules = {r.id: r for r in doc.funding_rules}
 
     def row(key: str, value: str) -> str:
         return f"<dt>{esc(t(key, lang))}</dt><dd>{value or t('misc.none', lang)}</dd>"
@@ -104,7 +103,7 @@ def fields_html(doc: Document, c: Clause, lang: str) -> str:
         row("field.conditions", "<br>".join(esc(x) for x in c.conditions)),
         row("field.funding", "<br>".join(
             f'<span title="{esc(r.text)}">{esc(fmt.funding(data.funding_dict(r), lang))}</span>'
-            for r in (rules[i] for i in c.funding if i in rules))),
+            for r in doc.funding_of(c))),
         row("field.stacking", "<br>".join(esc(s.text) for s in c.stacking)),
         row("field.agencies", esc("、".join(c.agencies))),
         row("field.references", "<br>".join(esc(f"《{r.title}》" if r.title else "") + esc(r.number or "")
