@@ -137,6 +137,22 @@ def running(driver) -> bool:
     return bool(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
 
 
+def wait_for_element(driver, css: str, timeout: float = 60):
+    """The first element matching `css`, waited for: Streamlit writes a page's elements one by one, so
+    the text above an element can show before it (a slow machine shows it). On timeout, an assertion
+    with the page text (an exception the script showed instead, say)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.25).until(
+            lambda d: (d.find_elements(By.CSS_SELECTOR, css) or [None])[0])
+    except TimeoutException:
+        raise AssertionError(f"{driver.current_url}: no {css} after {timeout:g} s; page text:\n"
+                             f"{page_text(driver)[:3000]}") from None
+
+
 def full_screenshot(driver, path: Path, width: int = 1500, max_height: int = 6000) -> Path:
     """A PNG of the whole page: the window is made as tall as the app's scrolling content first."""
     driver.set_window_size(width, 900)

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 
-from harness import ROOT, open_and_wait, page_text, running
-from selenium.webdriver.common.by import By
+from harness import ROOT, open_and_wait, page_text, running, wait_for_element
 from selenium.webdriver.support.ui import WebDriverWait
 
 EXAMPLE = ROOT / "examples" / "profiles" / "example-enterprise.yaml"
@@ -70,7 +69,7 @@ def raw_numbers(text: str) -> list[str]:
 def upload_example(browser, url: str, wait_for: list[str]) -> str:
     """Open the estimate page, upload the example profile, wait for its results; the main text."""
     open_and_wait(browser, url, wait_for[:1])
-    browser.find_element(By.CSS_SELECTOR, '[data-testid="stFileUploader"] input[type="file"]').send_keys(str(EXAMPLE))
+    wait_for_element(browser, '[data-testid="stFileUploader"] input[type="file"]').send_keys(str(EXAMPLE))
     WebDriverWait(browser, 90, poll_frequency=0.25).until(
         lambda d: all(x in page_text(d) for x in wait_for) and not running(d))
     return browser.execute_script(MAIN_TEXT)
