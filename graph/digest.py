@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -190,7 +191,8 @@ def cited_titles(docs: list[Document], cited: dict) -> dict[str, str]:
 def materialised_triples(docs: list[Document]):
     """The derived triples of a whole store (see docs/ontology.md, "Materialised values").
 
-    Every clause and funding rule: pkg:sortKey, its rank in the order the named queries print;
+    Every clause and funding rule: pkg:sortKey, its rank in the order the named queries print (the
+    clauses numbered from 0, the funding rules and the coverage cells after them: a key is one node's);
     every funding rule, pkg:cityName.
     Every incentive: pkg:inCategory (its categories and every broader one), pkg:cityName,
     pkg:validFrom and pkg:validTo (its document's dates in force). Every cited document:
@@ -198,6 +200,10 @@ def materialised_triples(docs: list[Document]):
     pkg:incentiveCount, pkg:highestCap and pkg:sortKey.
     """
     clauses, rules = clause_order(docs), rule_order(docs)
+    # one range of keys per kind of node (clauses, then funding rules, then coverage cells), so that
+    # a key names one node: in-force-on looks clauses up by key
+    rule_base = len(clauses)
+    cell_base = rule_base + len(rules)
     for d in docs:
         city = Literal(d.city) if d.city else None
         valid_from = Literal(d.validity.effective) if d.validity.effective else None
@@ -214,7 +220,7 @@ def materialised_triples(docs: list[Document]):
                     yield node, prop, value
         for r in d.funding_rules:
             rule = funding_iri(d.id, r.id)
-            yield rule, PKG.sortKey, Literal(rules[(d.id, r.id)])
+            yield rule, PKG.sortKey, Literal(rule_base + rules[(d.id, r.id)])
             if city is not None:
                 yield rule, PKG.cityName, city
     for cited, text in cited_titles(docs, citations(docs)).items():
@@ -227,7 +233,57 @@ def materialised_triples(docs: list[Document]):
         yield cell, PKG.incentiveCount, Literal(count, datatype=XSD.integer)
         if cap is not None:
             yield cell, PKG.highestCap, decimal_literal(cap)
-        yield cell, PKG.sortKey, Literal(rank)
+        yield cell, PKG.sortKey, Literal(cell_base + rank)
+
+
+# --- validity spans: what in-force-on counts and pages, per span of days ---------------------------
+#
+# The incentives in force change only on the days a document comes into force or the day after one
+# lapses: between two such days (a span) the same incentives are in force. For every span the build
+# writes how many are in force and, so that a page needs no sort of them all, a mark for every
+# MARK_EVERY-th of them in sort-key order: mark j is the sort key of the in-force incentive number
+# j * MARK_EVERY (from 0), the last mark the last one's sort key + 1. Page [offset, offset + limit)
+# then lies between marks offset // MARK_EVERY and (offset + limit - 1) // MARK_EVERY + 1: a window of
+# sort keys that queries/in-force-on.rq reads key by key.
+
+MARK_EVERY = 100
+MARK_WIDTH = 8  # digits of one mark: sort keys up to 10^8 - 1
+
+
+def force_spans(docs: list[Document]) -> list[tuple[date, int, list[int]]]:
+    """(first day, incentives in force, marks) for every validity span, by first day. An incentive
+    without a date in force is never counted (in-force-on asks for validFrom <= date).
+
+    (tests/test_digest.py works an example by hand.)
+    """
+    import numpy as np
+
+    order = clause_order(docs)
+    rows = [(d.validity.effective.toordinal(), d.validity.expiry.toordinal() if d.validity.expiry else 10 ** 7,
+             order[(d.id, c.id)])
+            for d in docs if d.validity.effective for c in d.clauses if c.kind == "incentive"]
+    if not rows:
+        return []
+    rows.sort(key=lambda r: r[2])
+    starts, ends, keys = (np.array(column, dtype=np.int64) for column in zip(*rows))
+    days = sorted(set(starts.tolist()) | {e + 1 for e in ends.tolist() if e < 10 ** 7})
+    spans = []
+    for day in days:
+        in_force = keys[(starts <= day) & (ends >= day)]
+        marks = in_force[::MARK_EVERY].tolist() + ([int(in_force[-1]) + 1] if len(in_force) else [])
+        spans.append((date.fromordinal(day), len(in_force), marks))
+    return spans
+
+
+def span_triples(docs: list[Document]):
+    """A pkg:ValiditySpan per span (ID/in-force/YYYY-MM-DD): pkg:spanStart, pkg:inForceCount and
+    pkg:inForceMarks (the marks as MARK_WIDTH-digit numbers, one after another)."""
+    for day, count, marks in force_spans(docs):
+        span = ID[f"in-force/{day.isoformat()}"]
+        yield span, RDF.type, PKG.ValiditySpan
+        yield span, PKG.spanStart, Literal(day)
+        yield span, PKG.inForceCount, Literal(count, datatype=XSD.integer)
+        yield span, PKG.inForceMarks, Literal("".join(f"{m:0{MARK_WIDTH}d}" for m in marks))
 
 
 def materialise(writer, docs: list[Document]):
@@ -235,7 +291,7 @@ def materialise(writer, docs: list[Document]):
     written (a graph.store.StoreWriter; the rankings a chunk at a time, as they are the most), then
     the store compacted (Oxigraph's optimize: every later query reads fewer, larger files). Returns
     the triples added, as an iterable that computes the rankings again when it is read."""
-    triples = list(materialised_triples(docs))
+    triples = list(materialised_triples(docs)) + list(span_triples(docs))
     writer.add(triples)
     rankings = ranking_triples(docs)
     while chunk := list(itertools.islice(rankings, RANKING_CHUNK)):

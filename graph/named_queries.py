@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.query_values import normalise_value
+from graph.sparql_text import strip_sparql
 from policykg.errors import PolicyKGError
 
 PARAM_TYPES = ("category", "clause", "city", "date", "int", "text", "limit", "offset")
@@ -68,7 +69,7 @@ class Column:
     type: str = "text"
 
 
-@dataclass
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     question_zh: str
@@ -205,38 +206,6 @@ def parse_sort(text: str, columns: list[Column], where: str) -> list[tuple[str, 
     return out
 
 
-def strip_sparql(text: str) -> str:
-    """The query with comments, string contents and IRIs blanked (positions kept)."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            end = i + len(quote)
-            while end < n and not text.startswith(quote, end):
-                end += 2 if text[end] == "\\" else 1
-            end = min(n, end + len(quote))
-            out.append(quote + " " * max(0, end - i - 2 * len(quote)) + quote)
-            i = end
-        elif ch == "<":
-            m = re.compile(r"<[^<>\"{}|^`\\\s]*>").match(text, i)
-            if m:
-                out.append(" " * (m.end() - i))
-                i = m.end()
-            else:
-                out.append(ch)
-                i += 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
 def used_params(text: str, language: str) -> set[str]:
     """The $names a query body uses (outside strings, IRIs and comments)."""
     if language == "sparql":
@@ -256,14 +225,39 @@ def _read(path: Path, comment: str) -> tuple[dict[str, str], str]:
     return split_header(text, comment)
 
 
+_LOADED: dict[tuple[Path, Path], tuple[tuple, NamedQuery]] = {}
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 def load_query(name: str, folder: Path | None = None) -> NamedQuery:
-    """Read and check queries/NAME.rq and queries/NAME.cypher."""
+    """Read and check queries/NAME.rq and queries/NAME.cypher. The checked query is kept for the
+    next call while neither file changes (reading and checking a long query takes ms, and the app
+    and the benchmark run the same queries again and again)."""
     from policykg.config import queries_dir
 
     folder = folder or queries_dir()
     if not NAME_RE.fullmatch(name or ""):
         raise PolicyKGError(f"{name!r} is not a query name: use lower-case letters, digits and '-'")
     rq, cy = folder / f"{name}.rq", folder / f"{name}.cypher"
+    stamp = (_stamp(rq), _stamp(cy))
+    held = _LOADED.get((rq, cy))
+    if held is not None and held[0] == stamp and all(stamp):
+        return held[1]
+    q = _load_query(name, rq, cy)
+    _LOADED[(rq, cy)] = (stamp, q)
+    return q
+
+
+def _load_query(name: str, rq: Path, cy: Path) -> NamedQuery:
+    """load_query's reading and checking."""
+    folder = rq.parent
     missing = [p.name for p in (rq, cy) if not p.exists()]
     if len(missing) == 2:
         raise PolicyKGError(f"no named query {name!r} in {folder}: known queries: {', '.join(query_names(folder)) or 'none'}")

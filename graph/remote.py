@@ -12,6 +12,7 @@ line naming the endpoint.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -19,6 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from graph.sparql_text import strip_sparql
 from policykg.config import endpoint_folder
 from policykg.errors import PolicyKGError
 
@@ -51,6 +53,23 @@ class Endpoint(str):
         endpoint = super().__new__(cls, url)
         endpoint.folder = Path(folder) if folder else endpoint_folder(url)
         return endpoint
+
+
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query, its first keyword of the four outside
+    comments, strings and IRIs (the endpoint parses the query and reports its syntax errors; rdflib's
+    parser, used before, does not know the LATERAL join the named queries use).
+
+    >>> query_form("PREFIX s: <http://e/SELECT#> # ASK\\nconstruct { ?s ?p 'select' } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    >>> query_form("not a query") is None
+    True
+    """
+    found = _FORM.search(strip_sparql(sparql))
+    return found.group(1).upper() if found else None
 
 
 class RemoteStore:
@@ -93,13 +112,7 @@ class RemoteStore:
 
     def query(self, sparql: str, limit: int | None = None) -> tuple[list[str], list[tuple]]:
         """Run SELECT, ASK, CONSTRUCT or DESCRIBE remotely; (columns, rows) as graph.store.query."""
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        try:
-            kind = parseQuery(sparql)[1].name
-        except Exception as exc:  # pyparsing raises its own exception types
-            raise PolicyKGError(f"SPARQL syntax error: {exc}") from None
-        graph_result = kind in ("ConstructQuery", "DescribeQuery")
+        graph_result = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph_result else "application/sparql-results+json"
         raw = self._send(self.query_url, "POST", sparql.encode("utf-8"),
                          {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})

@@ -5,17 +5,25 @@
 // columns: city, document, valid_from (date), valid_to (date), article, clause, instrument, categories (list)
 // sort: city, document, clause
 
-// Every incentive carries its document's dates in force, its city and its categories with the
-// broader ones (IN_CATEGORY). How many in all (counted, not collected), then a page in the order of
-// the sort keys: ORDER BY ... SKIP ... LIMIT on the indexed Incentive.sortKey reads the incentives
-// in index order and stops after the page.
+// Without a city or a category, the total is the build's count for the validity span holding the
+// date (ValiditySpan, docs/property-graph.md); with one, the incentives are counted here (counted, not
+// collected). The page: ORDER BY ... SKIP ... LIMIT on the indexed Incentive.sortKey reads the
+// incentives in index order and stops after the page. Every incentive carries its document's dates in
+// force, its city and its categories with the broader ones (IN_CATEGORY).
 CALL {
+  OPTIONAL MATCH (span:ValiditySpan) WHERE span.spanStart <= $date
+  WITH span ORDER BY span.spanStart DESC LIMIT 1
+  RETURN coalesce(span.inForceCount, 0) AS spanCount
+}
+CALL {
+  WITH 1 AS filtered WHERE $city IS NOT NULL OR $category IS NOT NULL
   MATCH (c:Incentive)
   WHERE c.validFrom <= $date AND (c.validTo IS NULL OR c.validTo >= $date)
     AND ($city IS NULL OR c.cityName = $city)
     AND ($category IS NULL OR EXISTS { (c)-[:IN_CATEGORY]->(:Concept {iri: $category}) })
-  RETURN count(c) AS total
+  RETURN count(c) AS counted
 }
+WITH CASE WHEN $city IS NULL AND $category IS NULL THEN spanCount ELSE counted END AS total
 CALL {
   MATCH (c:Incentive)
   WHERE c.sortKey >= 0 AND c.validFrom <= $date AND (c.validTo IS NULL OR c.validTo >= $date)

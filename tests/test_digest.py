@@ -112,3 +112,43 @@ def test_cited_documents_carry_every_title_they_are_cited_by(built_store):
     stored = {r["ref"]: normalise_value(r["list"], "list") for r in rows_of(built_store, f"""
         SELECT ?ref ?list WHERE {{ ?ref <{PKG}titleList> ?list }}""")}
     assert stored == titles and len(stored) >= 5
+
+
+# --- validity spans (graph/digest.py, force_spans) ---------------------------------------------------
+
+def _doc(name: str, number: str, start, end, incentives: int, measures: int = 0):
+    from datetime import date  # noqa: F401
+
+    from ingest.model import Clause, Document, Span, Validity
+
+    clauses = [Clause(id=f"c{k}", doc_id=name, article="一", article_key="1", text="", span=Span(0, 0),
+                      kind="incentive" if k < incentives else "measure")
+               for k in range(incentives + measures)]
+    return Document(id=name, file=f"{name}.txt", sha256="", city="甲", number=number, title=None, issuer=None,
+                    validity=Validity(effective=start, expiry=end), clauses=clauses)
+
+
+def test_validity_spans_count_and_mark_the_incentives_in_force(monkeypatch):
+    from datetime import date
+
+    from graph import digest
+
+    monkeypatch.setattr(digest, "MARK_EVERY", 2)
+    # sort keys (city, number, clause id): A's c0 c1 c2 = 0 1 2 (c2 a measure: never counted), B's c0 c1 = 3 4,
+    # C's c0 = 5 (no date in force: never counted)
+    docs = [_doc("a", "A号", date(2024, 1, 1), date(2024, 12, 31), 2, measures=1),
+            _doc("b", "B号", date(2024, 6, 1), None, 2),
+            _doc("c", "C号", None, None, 1)]
+    spans = [(str(day), n, marks) for day, n, marks in digest.force_spans(docs)]
+    # from 2024-01-01: A's two (keys 0 1): marks at in-force numbers 0 -> key 0, then the last + 1 = 2
+    # from 2024-06-01: A's two and B's two (0 1 3 4): numbers 0 and 2 -> keys 0 and 3, last + 1 = 5
+    # from 2025-01-01 (the day after A lapses): B's two (3 4): number 0 -> key 3, last + 1 = 5
+    assert spans == [("2024-01-01", 2, [0, 2]), ("2024-06-01", 4, [0, 3, 5]), ("2025-01-01", 2, [3, 5])]
+
+
+def test_no_incentive_in_force_gives_no_spans():
+    from datetime import date
+
+    from graph.digest import force_spans
+
+    assert force_spans([_doc("c", "C号", None, date(2024, 1, 1), 3)]) == []

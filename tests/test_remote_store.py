@@ -180,3 +180,23 @@ def test_cli_prints_one_line_for_a_down_endpoint():
     done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)
     assert done.returncode == 2
     assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
+
+
+def test_named_queries_answer_on_the_endpoint_as_on_the_store(root, built_store, tmp_path):
+    """The named queries that read the build's rankings and validity spans with a LATERAL join
+    (SEP-0006: Oxigraph and Jena run it) answer on Fuseki with the embedded store's rows and totals;
+    the query's form is read without rdflib's parser, which does not know LATERAL."""
+    from graph import named_queries as nq
+    from graph.remote import Endpoint
+    from policykg.build import build
+
+    url = fuseki_url()
+    build(root / "corpus", Endpoint(url, tmp_path / "models"), root)
+    cases = [("top-caps", {"category": "exhibition", "limit": "3"}),
+             ("cross-references", {"limit": "4", "offset": "4"}),
+             ("in-force-on", {"date": "2024-06-01", "limit": "5", "offset": "20"}),
+             ("in-force-on", {"date": "2024-06-01", "city": "杭州"})]
+    for name, params in cases:
+        remote = nq.run_page(name, params, "rdf", url, timeout_s=120)
+        local = nq.run_page(name, params, "rdf", built_store)
+        assert remote.rows and (remote.rows, remote.total) == (local.rows, local.total), (name, params)
