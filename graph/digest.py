@@ -350,11 +350,33 @@ def citation_ranking(docs: list[Document]) -> list[tuple[URIRef, URIRef]]:
     return [(URIRef(clause), URIRef(node)) for _, _, node, clause in sorted(rows)]
 
 
+def category_ranking(docs: list[Document]) -> dict[str, list[URIRef]]:
+    """Per category slug, its incentives (pkg:inCategory: with every broader category) in the order of
+    compare-category: by sort key."""
+    order = clause_order(docs)
+    found: dict[str, list[tuple[int, URIRef]]] = {}
+    for d in docs:
+        for c in d.clauses:
+            if c.kind == "incentive":
+                for slug in with_broader(c.categories):
+                    found.setdefault(slug, []).append((order[(d.id, c.id)], clause_iri(d.id, c.article_key, c.id)))
+    return {slug: [node for _, node in sorted(found.get(slug, []))] for slug in scheme()}
+
+
 def ranking_triples(docs: list[Document]):
-    """The rankings of top-caps (one per category) and cross-references (see above)."""
+    """The rankings of top-caps (one per category) and cross-references (see above), and
+    compare-category's: a pkg:Ranking per category with its total, and on each incentive its place
+    in the category as a pkg:categoryRank literal "SLUG/R" (no entry nodes: one literal per incentive
+    and category, which a page spells for R = offset .. offset + limit - 1 and looks up)."""
     for slug, caps in sorted(cap_ranking(docs).items()):
         yield from _ranking("top-caps", slug, [(cap, None) for cap in caps])
     yield from _ranking("cross-references", None, citation_ranking(docs))
+    for slug, incentives in sorted(category_ranking(docs).items()):
+        ranking = ranking_iri("compare-category", slug)
+        yield ranking, RDF.type, PKG.Ranking
+        yield ranking, PKG.rankingTotal, Literal(len(incentives), datatype=XSD.integer)
+        for rank, node in enumerate(incentives):
+            yield node, PKG.categoryRank, Literal(f"{slug}/{rank}")
 
 
 def _ranking(query: str, slug: str | None, items: Sequence[tuple[URIRef, URIRef | None]]):

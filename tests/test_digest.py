@@ -104,6 +104,30 @@ def test_sort_keys_rank_clauses_by_city_document_and_id(built_store):
     assert by_key == sorted(by_key) and sorted(r["key"] for r in rows) == list(range(225))
 
 
+def test_category_ranks_number_each_category_in_sort_key_order(built_store):
+    """compare-category's ranking: in every category, the incentives with pkg:inCategory numbered
+    SLUG/0, SLUG/1, ... in sort-key order, each once, and the category's total."""
+    members = rows_of(built_store, f"""
+        SELECT ?slug ?clause ?key WHERE {{ ?c <{PKG}inCategory> ?k ; <{PKG}sortKey> ?key ;
+          <http://purl.org/dc/terms/identifier> ?clause . BIND (STRAFTER(STR(?k), "/category/") AS ?slug) }}""")
+    ranked = rows_of(built_store, f"""
+        SELECT ?rank ?clause WHERE {{ ?c <{PKG}categoryRank> ?rank ; <http://purl.org/dc/terms/identifier> ?clause }}""")
+    totals = {r["ranking"].rsplit("/", 1)[1]: r["total"] for r in rows_of(built_store, f"""
+        SELECT ?ranking ?total WHERE {{ ?ranking <{PKG}rankingTotal> ?total .
+          FILTER (CONTAINS(STR(?ranking), "/ranking/compare-category/")) }}""")}
+    expected: dict[str, list[str]] = {}
+    for r in sorted(members, key=lambda r: r["key"]):
+        expected.setdefault(r["slug"], []).append(r["clause"])
+    found: dict[str, dict[int, str]] = {}
+    for r in ranked:
+        slug, place = r["rank"].rsplit("/", 1)
+        assert int(place) not in found.setdefault(slug, {}), r["rank"]  # one incentive per place
+        found[slug][int(place)] = r["clause"]
+    assert {slug: [places[i] for i in range(len(places))] for slug, places in found.items()} == expected
+    assert {slug: n for slug, n in totals.items() if n} == {slug: len(c) for slug, c in expected.items()}
+    assert len(expected["independent-site"]) == 5  # one independent-site clause in each of the five documents
+
+
 def test_cited_documents_carry_every_title_they_are_cited_by(built_store):
     titles = {r["ref"]: normalise_value(r["titles"], "list") for r in rows_of(built_store, """
         PREFIX eli: <http://data.europa.eu/eli/ontology#>
