@@ -37,6 +37,7 @@ from graph.iris import (
     segment,
 )
 from graph.namespaces import ID, PKG, RDF, XSD
+from graph.store import FORMAT_NODE, STORE_FORMAT
 from graph.vocabulary import COMPARISONS, symbols, term_label
 from ingest.categories import scheme, with_broader
 from ingest.model import Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
@@ -292,6 +293,7 @@ def materialise(writer, docs: list[Document]):
     the store compacted (Oxigraph's optimize: every later query reads fewer, larger files). Returns
     the triples added, as an iterable that computes the rankings again when it is read."""
     triples = list(materialised_triples(docs)) + list(span_triples(docs))
+    triples += [(FORMAT_NODE, RDF.type, PKG.Store), (FORMAT_NODE, PKG.storeFormat, Literal(STORE_FORMAT))]
     writer.add(triples)
     rankings = ranking_triples(docs)
     while chunk := list(itertools.islice(rankings, RANKING_CHUNK)):

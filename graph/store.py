@@ -24,10 +24,15 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from graph.namespaces import PREFIXES, XSD, bind_prefixes
+from graph.namespaces import ID, PKG, PREFIXES, XSD, bind_prefixes
 from policykg.errors import PolicyKGError
 
 STORE_SUBDIR = "oxigraph"
+# The store's format: what the named queries may rely on the build to have written (the materialised
+# values and rankings of graph/digest.py). Raise it whenever those change, so that a store built by
+# an earlier version is refused with "rebuild" rather than answered from (wrong totals, empty pages).
+STORE_FORMAT = 3
+FORMAT_NODE = ID["store"]  # pkg:Store: pkg:storeFormat STORE_FORMAT, written by graph.digest.materialise
 
 
 def store_path(store_dir: Path | str) -> Path:
@@ -240,8 +245,26 @@ def _reader(store_dir: Path | str):
         if cached is not None and cached[0] == stamp:
             return cached[1]
         db = open_read_only(store_dir)
+        check_format(db, store_dir)
         _OPEN[key] = (stamp, db)
         return db
+
+
+def check_format(db, store_dir: Path | str) -> None:
+    """Refuse, in one line, a store whose format (pkg:storeFormat) is not this version's."""
+    import pyoxigraph as ox
+
+    found = [q.object.value for q in db.quads_for_pattern(ox.NamedNode(str(FORMAT_NODE)),
+                                                          ox.NamedNode(str(PKG.storeFormat)), None)]
+    if found != [str(STORE_FORMAT)]:
+        was = f"format {found[0]}" if found else "no format mark"
+        raise PolicyKGError(f"the store at {store_dir} was built by another version of policykg ({was}; this "
+                            f"version reads format {STORE_FORMAT}): run `policykg build` to rebuild it")
+
+
+def require_current_format(store_dir: Path | str) -> None:
+    """check_format for a store folder (for readers that do not query it, e.g. the Neo4j load)."""
+    _reader(store_dir)
 
 
 @functools.lru_cache(maxsize=1)

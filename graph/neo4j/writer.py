@@ -40,7 +40,7 @@ from graph.neo4j.session import LOAD_LABEL, connect, database, load_problem
 from graph.neo4j.store_reader import map_remote, map_store
 from graph.pg_model import RESOURCE_LABEL, PGModel, derive_model
 from graph.remote import is_remote
-from graph.store import open_read_only
+from graph.store import require_current_format
 from policykg.errors import PolicyKGError
 
 BATCH_SIZE = 10000
@@ -334,7 +334,7 @@ def load(store: Path | str, settings: dict, batch_size: int = BATCH_SIZE, progre
     if is_remote(store):
         pg = map_remote(str(store), model, read_progress)
     else:
-        open_read_only(store)  # a missing or broken store fails here, with its own message
+        require_current_format(store)  # a missing, broken or outdated store fails here, with its own message
         rows = read_rows(Path(store))
         if rows is None:
             pg = map_store(store, model, progress=read_progress)
