@@ -43,7 +43,7 @@ from ingest.categories import scheme, with_broader
 from ingest.model import Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
-RANKING_CHUNK = 20000  # ranking triples written to the store at a time
+CHUNK = 20000  # materialised and ranking triples written to the store at a time
 
 
 def _number(value) -> str:
@@ -289,17 +289,24 @@ def span_triples(docs: list[Document]):
 
 def materialise(writer, docs: list[Document]):
     """The end of a build: the materialised triples and the rankings added to the store being
-    written (a graph.store.StoreWriter; the rankings a chunk at a time, as they are the most), then
-    the store compacted (Oxigraph's optimize: every later query reads fewer, larger files). Returns
-    the triples added, as an iterable that computes the rankings again when it is read."""
-    triples = list(materialised_triples(docs)) + list(span_triples(docs))
-    triples += [(FORMAT_NODE, RDF.type, PKG.Store), (FORMAT_NODE, PKG.storeFormat, Literal(STORE_FORMAT))]
-    writer.add(triples)
-    rankings = ranking_triples(docs)
-    while chunk := list(itertools.islice(rankings, RANKING_CHUNK)):
+    written (a graph.store.StoreWriter), a chunk at a time so that they are never all in memory,
+    then the store compacted (Oxigraph's optimize: every later query reads fewer, larger files).
+    Returns the triples added, as an iterable that computes them again when it is read."""
+    triples = derived_triples(docs)
+    while chunk := list(itertools.islice(triples, CHUNK)):
         writer.add(chunk)
     writer.db.optimize()
-    return itertools.chain(triples, ranking_triples(docs))
+    return derived_triples(docs)
+
+
+def derived_triples(docs: list[Document]):
+    """The materialised triples, the validity spans, the store's format mark, then the rankings: what
+    `materialise` adds, computed as read."""
+    yield from materialised_triples(docs)
+    yield from span_triples(docs)
+    yield (FORMAT_NODE, RDF.type, PKG.Store)
+    yield (FORMAT_NODE, PKG.storeFormat, Literal(STORE_FORMAT))
+    yield from ranking_triples(docs)
 
 
 # --- rankings: a named query's whole order, materialised -------------------------------------------

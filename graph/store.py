@@ -33,6 +33,7 @@ STORE_SUBDIR = "oxigraph"
 # an earlier version is refused with "rebuild" rather than answered from (wrong totals, empty pages).
 STORE_FORMAT = 3
 FORMAT_NODE = ID["store"]  # pkg:Store: pkg:storeFormat STORE_FORMAT, written by graph.digest.materialise
+NT_PIECE = 8 * 1024 * 1024  # bytes of N-Triples given to Oxigraph's bulk loader at once (StoreWriter)
 
 
 def store_path(store_dir: Path | str) -> Path:
@@ -75,8 +76,19 @@ class StoreWriter:
         self.db.bulk_extend(ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in graph)
 
     def add_ntriples(self, data: bytes) -> None:
-        """Triples serialised as N-Triples (what a worker process sends back)."""
-        self.db.bulk_load(data, self.ox.RdfFormat.N_TRIPLES)
+        """Triples serialised as N-Triples (what a worker process sends back), loaded a few
+        megabytes at a time: Oxigraph's bulk loader holds about five times what it is given. Data
+        with blank nodes is loaded at once, as a label names one node only within one load."""
+        fmt = self.ox.RdfFormat.N_TRIPLES
+        if b"_:" in data:
+            self.db.bulk_load(data, fmt)
+            return
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start + NT_PIECE)
+            end = len(data) if end < 0 else end + 1
+            self.db.bulk_load(data[start:end], fmt)
+            start = end
 
     def __len__(self) -> int:
         return len(self.db)

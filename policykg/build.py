@@ -15,6 +15,7 @@ graph, and then replaces the endpoint's default graph with the folder's graph (`
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import multiprocessing
@@ -24,6 +25,8 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,12 +132,12 @@ def unique_ids(files: list[Path]) -> list[str]:
     return out
 
 
-def ingest_folder(corpus: Path, root: Path, progress: bool = False,
-                  keep_going: bool = False) -> tuple[list[Document], dict[str, str], list[str]]:
+def ingest_folder(corpus: Path, root: Path, progress: bool = False, keep_going: bool = False,
+                  pool: Executor | None = None) -> tuple[list[Document], dict[str, str], list[str]]:
     """Ingest every supported file; returns the documents, the extracted texts by doc id and (with
     keep_going) one "FILE: reason" line per refused file; without it the first refusal is raised.
 
-    Large folders are ingested by one worker process per core.
+    With `pool` (see `workers`), the files are ingested 25 at a time by its worker processes.
     """
     from ingest.files import corpus_files
 
@@ -146,16 +149,13 @@ def ingest_folder(corpus: Path, root: Path, progress: bool = False,
 
         bar = tqdm(total=len(files), desc="ingest", unit="doc")
     results: list = []
-    if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
+    if pool is not None:
         chunks = [(files[i:i + 25], ids[i:i + 25]) for i in range(0, len(files), 25)]
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            for part in pool.map(_ingest_many, [c[0] for c in chunks], [root] * len(chunks),
-                                 [c[1] for c in chunks], [keep_going] * len(chunks)):
-                results += part
-                if bar:
-                    bar.update(len(part))
+        for part in pool.map(_ingest_many, [c[0] for c in chunks], [root] * len(chunks),
+                             [c[1] for c in chunks], [keep_going] * len(chunks)):
+            results += part
+            if bar:
+                bar.update(len(part))
     else:
         sources = _read_all(files, keep_going)  # an unreadable file is refused before any ingest
         for path, doc_id, src in zip(files, ids, sources):
@@ -200,15 +200,17 @@ def _build_folder(corpus: Path, store: Path, root: Path, progress: bool, keep_go
     from ingest.files import corpus_files
 
     t0 = time.perf_counter()
-    validator = Validator() if len(corpus_files(corpus)) <= BATCH else None
+    files = len(corpus_files(corpus))
+    validator = Validator() if files <= BATCH else None
+    pool = workers() if files >= PARALLEL_FROM else None
     try:
-        docs, extracted, refused = ingest_folder(corpus, root, progress, keep_going)
+        docs, extracted, refused = ingest_folder(corpus, root, progress, keep_going, pool)
         while True:
             if not docs:
                 raise PolicyKGError(f"{corpus}: no document could be built:\n" + "\n".join(refused))
             try:
                 with storedir.writing(store):
-                    report = write(docs, extracted, store, t0, progress, validator)
+                    report = write(docs, extracted, store, t0, progress, validator, pool)
                 break
             except ValidationFailed as exc:
                 bad = _violating(docs, str(exc)) if keep_going else {}
@@ -223,6 +225,15 @@ def _build_folder(corpus: Path, store: Path, root: Path, progress: bool, keep_go
     finally:
         if validator:
             validator.close()
+        if pool:
+            pool.shutdown()
+
+
+def workers() -> ProcessPoolExecutor | None:
+    """One worker process per core (None on one core) for both the ingest and the graph batches.
+    Its processes start at its first task, the ingest, while this process is small: forked later,
+    each would also count every clause model of the corpus in its own memory."""
+    return ProcessPoolExecutor(max_workers=os.cpu_count()) if (os.cpu_count() or 1) > 1 else None
 
 
 def _violating(docs: list[Document], messages: str) -> dict[str, str]:
@@ -327,9 +338,10 @@ def _update(store: Path, root: Path, add, remove, t0: float, validator: Validato
 
 
 def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: float,
-          progress: bool = False, validator: Validator | None = None) -> BuildReport:
+          progress: bool = False, validator: Validator | None = None, pool: Executor | None = None) -> BuildReport:
     """Graph and validate batch by batch into a new generation, then publish it; the old one
     stays on any failure (a violation included). Memory holds one batch's graph at a time.
+    More than one batch is graphed by the worker processes of `pool`, or of a pool made here.
     Call with the store's write lock held (storedir.writing)."""
     from graph.digest import materialise
     from graph.neo4j.rows import write_rows
@@ -361,10 +373,8 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
             if graph is not None:
                 writer.add(graph)
             else:  # one worker process per core builds, validates and serialises a batch
-                from concurrent.futures import ProcessPoolExecutor
-
-                with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-                    for n, conforms, messages, data in pool.map(_graph_batch, batches, [cited] * len(batches)):
+                with nullcontext(pool) if pool else ProcessPoolExecutor(max_workers=os.cpu_count()) as executor:
+                    for n, conforms, messages, data in executor.map(_graph_batch, batches, [cited] * len(batches)):
                         _check(conforms, messages)
                         report.messages += messages
                         writer.add_ntriples(data)
@@ -379,8 +389,7 @@ def write(docs: list[Document], extracted: dict[str, str], store: Path, t0: floa
             writer.abort()
             raise
         write_rows(staging, None if graph is None else itertools.chain(graph, derived))
-        (staging / DOCUMENTS).write_text(
-            json.dumps([to_json(d) for d in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+        write_documents(staging / DOCUMENTS, docs)
         (staging / "texts").mkdir()
         if extracted:
             for doc_id, text in extracted.items():
@@ -508,13 +517,29 @@ def _graph_batch(batch: list[Document], cited: dict) -> tuple[int, bool, list[st
 
     graph = documents_to_graph(batch, cited)
     conforms, messages = validate(graph)
-    return len(batch), conforms, messages, graph.serialize(format="nt", encoding="utf-8") if conforms else b""
+    data = graph.serialize(format="nt", encoding="utf-8") if conforms else b""
+    del graph
+    gc.collect()  # the graph is a cycle (its namespace manager): freed now, not while the next batch is built
+    return len(batch), conforms, messages, data
 
 
 def _check(conforms: bool, messages: list[str]) -> None:
     if not conforms:
         raise ValidationFailed("the built graph does not conform to ontology/shapes.ttl; store left unchanged:\n"
                                + "\n".join(messages[:20]))
+
+
+def write_documents(path: Path, docs: Sequence[Document]) -> None:
+    """documents.json: the bytes of json.dumps([to_json(d) for d in docs], ensure_ascii=False,
+    indent=1), written one document at a time (the whole text of 5,000 documents, with the pieces
+    json joins it from, took a gigabyte)."""
+    with path.open("w", encoding="utf-8") as out:
+        if not docs:
+            out.write("[]")
+            return
+        for i, doc in enumerate(docs):  # "[\n {...}\n]": the document at the list's indent, unwrapped
+            out.write(("[\n" if i == 0 else ",\n") + json.dumps([to_json(doc)], ensure_ascii=False, indent=1)[2:-2])
+        out.write("\n]")
 
 
 def summarise(docs: list[Document]) -> BuildReport:

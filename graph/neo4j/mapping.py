@@ -310,6 +310,7 @@ class Mapper:
         self.model = model
         self.labels: dict[str, tuple[str, ...]] | None = None
         self.props: dict[str, dict[str, Any]] = {}
+        self.iris: dict[str, str] = {}  # every node's IRI to itself: relationships share these strings
         self.waiting: list[dict] = []
         self.skipped: Counter = Counter()
         self.single_keys: dict[str, str] = {}
@@ -322,6 +323,7 @@ class Mapper:
         """Every subject with an ontology class, once, with all its labels sorted (_labels_by_subject)."""
         self.labels = dict(zip(subjects, label_tuples))
         self.props = {s: {"iri": s} for s in self.labels}
+        self.iris = {s: s for s in self.labels}
         waiting, self.waiting = self.waiting, []
         for part in waiting:
             self.add_part(part)
@@ -394,7 +396,9 @@ class Mapper:
 
         if part["relationships"] is not None:
             rel_type, iri, subjects, objects = part["relationships"]
-            kept = [(rel_type, s, o) for s, o in zip(subjects, objects) if s in labels and o in labels]
+            node = self.iris.get  # the node's own IRI string: a million relationships hold no copies
+            kept = [(rel_type, s, o) for s, o in zip(map(node, subjects), map(node, objects))
+                    if s is not None and o is not None]
             if len(kept) != len(subjects):
                 from_nodes = sum(map(is_node, subjects))
                 self._count(NO_CLASS, len(subjects) - from_nodes)

@@ -11,6 +11,7 @@ or None when the store has no rows (a store built before they existed): the load
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import subprocess
 import sys
@@ -69,11 +70,13 @@ def map_and_write(store_dir: str) -> None:
 def _write(store_dir: Path, pg: PropertyGraph) -> None:
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_encode).encode
     head = {"format": FORMAT, "load_id": pg.load_id(), "triples": pg.triples, "skipped": dict(pg.skipped)}
-    nodes = [[iri, list(labels), props] for iri, (labels, props) in pg.nodes.items()]
+    nodes = iter(pg.nodes.items())
     with gzip.open(store_dir / ROWS_FILE, "wt", encoding="utf-8", compresslevel=1) as out:
         out.write(dumps(head)[:-1] + ',"nodes":[')
-        for i in range(0, len(nodes), CHUNK):
-            out.write(("," if i else "") + dumps(nodes[i:i + CHUNK])[1:-1])
+        first = True
+        while rows := [[iri, list(labels), props] for iri, (labels, props) in itertools.islice(nodes, CHUNK)]:
+            out.write(("" if first else ",") + dumps(rows)[1:-1])
+            first = False
         out.write('],"relationships":[')
         for i in range(0, len(pg.relationships), CHUNK):
             out.write(("," if i else "") + dumps(pg.relationships[i:i + CHUNK])[1:-1])

@@ -72,6 +72,8 @@ def _read_part(db: ox.Store, part: str, arg: Any = None) -> Any:
     iri_s: list[str] = []
     iri_o: list[str] = []
     literals: dict[str, tuple[list, list]] = {}
+    forms: dict[str, str] = {}
+    one = forms.setdefault  # a lexical form that repeats (a currency, a city, an article label) is kept once
     for s, o in _select(db, f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"):
         if type(s) is not named:
             return None
@@ -81,7 +83,8 @@ def _read_part(db: ox.Store, part: str, arg: Any = None) -> Any:
             if group is None:
                 group = literals[o.language or o.datatype.value] = ([], [])
             group[0].append(s.value)
-            group[1].append(o.value)
+            text = o.value
+            group[1].append(one(text, text))
         elif kind is named:
             iri_s.append(s.value)
             iri_o.append(o.value)
