@@ -39,7 +39,27 @@ CASES = {
     "funding-rules": [ALL, {"city": "杭州"}, {"city": "运城市"}, {"limit": "3", "offset": "9"}],
     "similar-incentives": [{"clause": "lishui-2021-67/2/c1"}, {"clause": "hangzhou-2023-9/2.3/c1"}, {"clause": "wenzhou-2022-60/1.2/c1"},
                            {"clause": "yuncheng-2024-10/3.1/c1", "city": "杭州"},
-                           {"clause": "wenzhou-2022-60/1.2/c1", "limit": "1", "offset": "1"}],
+                           {"clause": "wenzhou-2022-60/1.2/c1", "limit": "1", "offset": "1"},
+                           # two categories: the first offset + limit of each, merged
+                           {"clause": "hangzhou-2023-9/2.4/c3", **ALL}, {"clause": "hangzhou-2023-9/2.4/c3", "limit": "3", "offset": "2"},
+                           # three categories, one incentive (运城 第三条（二）) sharing two of them: listed once
+                           {"clause": "wenzhou-2022-60/2.9/c1", **ALL}, {"clause": "wenzhou-2022-60/2.9/c1", "city": "运城"},
+                           {"clause": "wenzhou-2022-60/2.9/c1", "city": "运城", "limit": "1", "offset": "1"},
+                           {"clause": "taizhou-2024-26/annex.1.3/c1", "city": "杭州"},
+                           # one category, its own city's run in the middle of the ranking (台州, 温州 x3, 运城 x3)
+                           {"clause": "wenzhou-2022-60/1.4/c1", "limit": "2", "offset": "1"},
+                           {"clause": "wenzhou-2022-60/1.4/c1", "city": "运城", "limit": "2", "offset": "1"}],
+}
+# Pages with no rows, and their totals (hand-counted from the cases above): past the end, the clause's own
+# city as the filter, a city past the end of its run, and a clause whose category and instrument no
+# other city has (丽水 二、 postage, by reference; 温州 一、1 import, per unit).
+EMPTY = {
+    "similar-incentives": [({"clause": "hangzhou-2023-9/2.4/c3", "offset": "7"}, 7),
+                           ({"clause": "wenzhou-2022-60/1.4/c1", "offset": "50", "limit": "3"}, 4),
+                           ({"clause": "wenzhou-2022-60/1.2/c1", "city": "温州"}, 0),
+                           ({"clause": "wenzhou-2022-60/2.9/c1", "city": "运城", "offset": "3"}, 3),
+                           ({"clause": "lishui-2021-67/2/c4"}, 0), ({"clause": "wenzhou-2022-60/1.1/c1"}, 0),
+                           ({"clause": "wenzhou-2022-60/1.1/c1", "city": "杭州"}, 0)],
 }
 
 
@@ -77,6 +97,15 @@ def test_same_rows_on_both_backends(built_store, neo4j_loaded, name, params):
     assert rdf.rows, f"{name} {params} returns no rows: a vacuous parity case"
     assert neo4j.rows == rdf.rows  # the same rows in the same order
     assert neo4j.total == rdf.total >= len(rdf.rows)
+
+
+@pytest.mark.parametrize("name, params, total", [(n, p, t) for n, cases in EMPTY.items() for p, t in cases],
+                         ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items())
+                         if isinstance(v, dict) else str(v))
+def test_empty_pages_and_their_totals_on_both_backends(built_store, neo4j_loaded, name, params, total):
+    for backend, settings in (("rdf", None), ("neo4j", neo4j_loaded)):
+        page = nq.run_page(name, params, backend, built_store, settings)
+        assert (page.rows, page.total) == ([], total), backend
 
 
 @pytest.mark.parametrize("name, params", [(n, cases[0]) for n, cases in CASES.items()], ids=list(CASES))

@@ -47,7 +47,8 @@ BATCH_SIZE = 10000
 DELETE_BATCH = 10000
 WRITERS = 2  # write transactions at once: Neo4j runs each on one core
 # Properties the named queries look nodes up by (queries/*.cypher), indexed at load.
-QUERY_INDEXES = (("Clause", "identifier"), ("Incentive", "sortKey"))  # sortKey: index-ordered pages
+QUERY_INDEXES = (("Clause", "identifier"), ("Incentive", "sortKey"),  # sortKey: index-ordered pages
+                 ("RankRun", "cityName"))  # similar-incentives: a city's runs
 
 
 @dataclass
