@@ -2,14 +2,19 @@
 
 compare-category and similar-incentives read pkg:capList, pkg:awardList ... instead of aggregating
 each clause's nodes; here every incentive of the corpus is aggregated from its nodes the slow way
-(tests/structured-lists.rq) and compared with its literals, list by list.
+(tests/structured-lists.rq) and compared with its literals, list by list. The materialised values and
+the similar-incentives rankings are checked the same way, and the rankings on a small example worked
+by hand (small_docs).
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from rdflib import Literal, URIRef
 
+from graph import named_queries as nq
 from graph.digest import city_runs, clause_order, similar_rankings, similar_totals, similar_triples
 from graph.iris import clause_iri
 from graph.named_queries import normalise_value
@@ -17,6 +22,8 @@ from graph.namespaces import ID, RDF, XSD
 from graph.namespaces import PKG as PKG_NS
 from graph.store import query
 from ingest.model import Clause, Document, Span, Validity
+from policykg import storedir
+from policykg.build import write
 
 HERE = Path(__file__).parent
 LISTS = {"rates": ("rateList", "decimal list"), "caps": ("capList", "list"), "awards": ("awardList", "list"),
@@ -226,3 +233,28 @@ def test_similar_totals_and_rankings_say_what_the_structure_gives(built_store):
         for city in {c for _, _, c in places}:
             at = [p for p, _, c in places if c == city]
             assert runs[ranking, city] == (at[0], len(at))
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    """A store built from small_docs() by the build's own writer (graph, materialised values, rankings)."""
+    store = tmp_path_factory.mktemp("small") / "store"
+    with storedir.writing(store):
+        write(small_docs(), {}, store, time.perf_counter())
+    return store
+
+
+def test_similar_incentives_pages_on_the_small_store(small_store):
+    def page(**params):
+        found = nq.run_page("similar-incentives", params, "rdf", small_store)
+        return [r[3] for r in found.rows], found.total
+
+    assert page(clause="un/1/c1") == (["fo/1/c1", "ls/1/c1", "ls/1/c2", "hz/1/c1", "wz/1/c1"], 5)  # unknown city: all
+    assert page(clause="fo/1/c1") == ([], 0)  # its city has no zh label
+    assert page(clause="hz/1/c1", city="Foo") == (["fo/1/c1"], 1)
+    assert page(clause="ls/1/c1", limit="1", offset="1") == (["hz/1/c1"], 3)  # its own run (丽水) skipped
+    assert page(clause="wz/1/c1", limit="2", offset="1") == (["ls/1/c1", "ls/1/c2"], 4)
+    assert page(clause="ls/1/c2", limit="2", offset="1") == (["hz/1/c1", "wz/1/c1"], 4)  # two keys merged
+    assert page(clause="hz/1/c1", city="丽水", limit="1", offset="1") == (["ls/1/c2"], 2)  # in both runs: once
+    assert page(clause="hz/1/c1", city="杭州") == ([], 0)
+    assert page(clause="wz/1/c3") == ([], 0)

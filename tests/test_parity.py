@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,10 @@ import pytest
 
 from graph import named_queries as nq
 from graph import neo4j as pg_neo4j
+from policykg import storedir
+from policykg.build import write
 from policykg.errors import PolicyKGError
+from tests.test_digest import small_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -174,3 +178,26 @@ def test_policykg_query_name_runs_on_both_backends(built_store, neo4j_loaded):
     neo4j = run_cli("query", *common, "--backend", "neo4j")
     assert rdf.returncode == 0 and neo4j.returncode == 0, rdf.stderr + neo4j.stderr
     assert neo4j.stdout == rdf.stdout and "75" in rdf.stdout
+
+
+def test_similar_incentives_of_unknown_and_latin_named_cities_on_both_backends(built_store, neo4j_loaded, tmp_path):
+    """The small store of tests/test_digest.py (a city unknown, one named in Latin letters, incentives in
+    two of a clause's rankings), every clause, city and page alike on both backends; the corpus is
+    loaded again afterwards for the tests that follow."""
+    store = tmp_path / "store"
+    with storedir.writing(store):
+        write(small_docs(), {}, store, time.perf_counter())
+    try:
+        pg_neo4j.load(store, neo4j_loaded)
+        with_rows = 0
+        for clause in ("ls/1/c1", "ls/1/c2", "hz/1/c1", "wz/1/c1", "wz/1/c2", "wz/1/c3", "un/1/c1", "fo/1/c1"):
+            for city in (None, "丽水", "温州", "Foo", "未知"):
+                for limit, offset in (("100", "0"), ("2", "1"), ("1", "3")):
+                    params = {"clause": clause, "limit": limit, "offset": offset, **({"city": city} if city else {})}
+                    rdf = nq.run_page("similar-incentives", params, "rdf", store)
+                    neo4j = nq.run_page("similar-incentives", params, "neo4j", store, neo4j_loaded)
+                    assert (neo4j.rows, neo4j.total) == (rdf.rows, rdf.total), params
+                    with_rows += bool(rdf.rows)
+        assert with_rows > 20
+    finally:
+        pg_neo4j.load(built_store, neo4j_loaded)
