@@ -19,6 +19,7 @@ metric without an English label) is left out, as the queries leave it out.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from decimal import Decimal
@@ -307,13 +308,20 @@ def ranking_triples(docs: list[Document]):
 def _ranking(query: str, slug: str | None, items: Sequence[tuple[URIRef, URIRef | None]]):
     ranking = ranking_iri(query, slug)
     yield ranking, RDF.type, PKG.Ranking
-    yield ranking, PKG.rankingTotal, Literal(len(items), datatype=XSD.integer)
+    yield ranking, PKG.rankingTotal, integer_literal(len(items))
+    entry_class, ranked_item, ranked_cited = PKG.RankEntry, PKG.rankedItem, PKG.rankedCited
     for rank, (item, cited) in enumerate(items):
-        entry = ranking_iri(query, slug, rank)
-        yield entry, RDF.type, PKG.RankEntry
-        yield entry, PKG.rankedItem, item
+        entry = URIRef(f"{ranking}/{rank}")  # ranking_iri(query, slug, rank)
+        yield entry, RDF.type, entry_class
+        yield entry, ranked_item, item
         if cited is not None:
-            yield entry, PKG.rankedCited, cited
+            yield entry, ranked_cited, cited
+
+
+@functools.lru_cache(maxsize=4096)
+def integer_literal(n: int) -> Literal:
+    """An xsd:integer literal (made once per number: rankings repeat small numbers)."""
+    return Literal(n, datatype=XSD.integer)
 
 
 # --- similar-incentives: one ranking per (category, instrument) -------------------------------------
@@ -424,7 +432,7 @@ def similar_triples(docs: list[Document]):
             run = similar_run_iri(slug, instrument, city)
             yield run, RDF.type, PKG.RankRun
             yield run, PKG.cityName, Literal(city)
-            yield run, PKG.runStart, Literal(start, datatype=XSD.integer)
-            yield run, PKG.runLength, Literal(length, datatype=XSD.integer)
+            yield run, PKG.runStart, integer_literal(start)
+            yield run, PKG.runLength, integer_literal(length)
     for clause, total in similar_totals(docs, rankings).items():
-        yield clause, PKG.similarTotal, Literal(total, datatype=XSD.integer)
+        yield clause, PKG.similarTotal, integer_literal(total)
