@@ -31,11 +31,6 @@ EMBEDDED_WHY = {
                    "counts per validity span (between the distinct validity dates; about 2,500 at 5,000 "
                    "documents), and a page walked in sort-key order (clauses of one document are contiguous) "
                    "that stops after the page: an ordered range scan, which Oxigraph does not offer",
-    "similar-incentives": "every incentive of another city sharing one of the clause's categories and its "
-                          "instrument is looked up (city, sort key) to count and sort it. Fix: per "
-                          "(category, instrument) key a ranking by sort key with each city's run (start, "
-                          "length), and the count per clause, so that a page merges the first "
-                          "offset + limit entries of each of the clause's keys",
     "*": "the total count and the ORDER BY before LIMIT look up every matching row. Fix: a ranking "
          "materialised by the build (pkg:Ranking, as for top-caps and cross-references)",
 }
@@ -43,10 +38,6 @@ NEO4J_WHY = {
     "in-force-on": "the query collects every incentive in force (about 25,000) to sort and count it before "
                    "taking the page. Fix: a range index on the sort key with an index-backed ORDER BY, and "
                    "the count from materialised per-span cells",
-    "similar-incentives": "every incentive of another city sharing a category and the instrument is collected "
-                          "with its shared categories, sorted and counted (a count and an index-ordered page "
-                          "in two subqueries measured slower: each enumerates the candidates). Fix: the "
-                          "per-(category, instrument) rankings of the embedded fix, read as RankEntry nodes",
     "*": "the query collects every match to sort and count it before taking the page. Fix: read the "
          "page from the materialised ranking (RankEntry by rank) where there is one, else an index-backed "
          "ORDER BY on sortKey",

@@ -19,6 +19,7 @@ metric without an English label) is left out, as the queries leave it out.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from datetime import date
@@ -33,6 +34,7 @@ from graph.iris import (
     decimal_literal,
     doc_iri,
     funding_iri,
+    label_lang,
     normalize_number,
     segment,
 )
@@ -40,7 +42,7 @@ from graph.namespaces import ID, PKG, RDF, XSD
 from graph.store import FORMAT_NODE, STORE_FORMAT
 from graph.vocabulary import COMPARISONS, symbols, term_label
 from ingest.categories import scheme, with_broader
-from ingest.model import Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
+from ingest.model import UNKNOWN_CITY, Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
 
 SEPARATOR = "|"
 CHUNK = 20000  # materialised and ranking triples written to the store at a time
@@ -373,13 +375,15 @@ def category_ranking(docs: list[Document]) -> dict[str, list[URIRef]]:
 
 
 def ranking_triples(docs: list[Document]):
-    """The rankings of top-caps (one per category) and cross-references (see above), and
-    compare-category's: a pkg:Ranking per category with its total, and on each incentive its place
-    in the category as a pkg:categoryRank literal "SLUG/R" (no entry nodes: one literal per incentive
+    """The rankings of top-caps (one per category), cross-references, similar-incentives (one per
+    category and instrument, with its city runs and every clause's total; see below) and
+    compare-category: a pkg:Ranking per category with its total, and on each incentive its place in
+    the category as a pkg:categoryRank literal "SLUG/R" (no entry nodes: one literal per incentive
     and category, which a page spells for R = offset .. offset + limit - 1 and looks up)."""
     for slug, caps in sorted(cap_ranking(docs).items()):
         yield from _ranking("top-caps", slug, [(cap, None) for cap in caps])
     yield from _ranking("cross-references", None, citation_ranking(docs))
+    yield from similar_triples(docs)
     for slug, incentives in sorted(category_ranking(docs).items()):
         ranking = ranking_iri("compare-category", slug)
         yield ranking, RDF.type, PKG.Ranking
@@ -391,10 +395,131 @@ def ranking_triples(docs: list[Document]):
 def _ranking(query: str, slug: str | None, items: Sequence[tuple[URIRef, URIRef | None]]):
     ranking = ranking_iri(query, slug)
     yield ranking, RDF.type, PKG.Ranking
-    yield ranking, PKG.rankingTotal, Literal(len(items), datatype=XSD.integer)
+    yield ranking, PKG.rankingTotal, integer_literal(len(items))
+    entry_class, ranked_item, ranked_cited = PKG.RankEntry, PKG.rankedItem, PKG.rankedCited
     for rank, (item, cited) in enumerate(items):
-        entry = ranking_iri(query, slug, rank)
-        yield entry, RDF.type, PKG.RankEntry
-        yield entry, PKG.rankedItem, item
+        entry = URIRef(f"{ranking}/{rank}")  # ranking_iri(query, slug, rank)
+        yield entry, RDF.type, entry_class
+        yield entry, ranked_item, item
         if cited is not None:
-            yield entry, PKG.rankedCited, cited
+            yield entry, ranked_cited, cited
+
+
+@functools.lru_cache(maxsize=4096)
+def integer_literal(n: int) -> Literal:
+    """An xsd:integer literal (made once per number: rankings repeat small numbers)."""
+    return Literal(n, datatype=XSD.integer)
+
+
+# --- similar-incentives: one ranking per (category, instrument) -------------------------------------
+#
+# similar-incentives lists the incentives of other cities that have one of a clause's own categories
+# (pkg:category) and its instrument, in sort-key order. Each (category, instrument) key has a ranking
+# of the incentives with a city that have it, in sort-key order: by city first, so that a city's
+# incentives are one run of places, a pkg:RankRun (its IRI: the ranking's, /city/, the city name as
+# an IRI segment) with pkg:cityName, pkg:runStart and pkg:runLength. A clause with one key reads its page as the
+# places offset .. offset + limit - 1 with its own city's run skipped; with several keys, the first
+# offset + limit places of each, merged; with a city, that city's runs. The total without a city is
+# pkg:similarTotal on the clause: the union over its keys, without duplicates.
+
+SIMILAR = "similar-incentives"
+
+
+def similar_city(doc: Document) -> str | None:
+    """The city name whose incentives are not "other cities" for the clauses of `doc`, as the query
+    reads it: the Chinese label of the document's city (未知, the label of pkg:unknownCity, when the
+    city is unknown); None when the city is labelled in English only, for which the query finds none.
+    """
+    if not doc.city:
+        return UNKNOWN_CITY
+    return doc.city if label_lang(doc.city) == "zh" else None
+
+
+def similar_ranking_iri(slug: str, instrument: str) -> URIRef:
+    """ID["ranking/similar-incentives/SLUG/INSTRUMENT"]: the ranking of one (category, instrument)."""
+    return ranking_iri(SIMILAR, f"{segment(slug)}/{segment(instrument)}")
+
+
+def similar_run_iri(slug: str, instrument: str, city: str) -> URIRef:
+    """The run of `city` in the ranking of (slug, instrument): the ranking's IRI, /city/, the city
+    name as one segment (what SPARQL's ENCODE_FOR_URI gives)."""
+    return URIRef(f"{similar_ranking_iri(slug, instrument)}/city/{segment(city)}")
+
+
+def similar_rankings(docs: list[Document]) -> dict[tuple[str, str], list[tuple[int, str, URIRef]]]:
+    """Per (category slug, instrument): every incentive with a city (pkg:cityName), that category among
+    its own and that instrument, as (sort key, city, clause IRI), in sort-key order."""
+    order = clause_order(docs)
+    found: dict[tuple[str, str], list[tuple[int, str, URIRef]]] = {}
+    for d in docs:
+        if not d.city:
+            continue
+        for c in d.clauses:
+            if c.kind != "incentive" or not c.instrument:
+                continue
+            item = (order[(d.id, c.id)], d.city, clause_iri(d.id, c.article_key, c.id))
+            for slug in dict.fromkeys(c.categories):
+                found.setdefault((slug, c.instrument), []).append(item)
+    return {key: sorted(items) for key, items in found.items()}
+
+
+def city_runs(entries: Sequence[tuple[int, str, URIRef]]) -> dict[str, tuple[int, int]]:
+    """(start, length) of each city's places in a ranking (its places are contiguous: the sort key
+    orders by city first).
+
+    >>> city_runs([(0, "丽水", None), (3, "温州", None), (5, "温州", None)])
+    {'丽水': (0, 1), '温州': (1, 2)}
+    """
+    runs: dict[str, tuple[int, int]] = {}
+    for place, (_, city, _) in enumerate(entries):
+        start, length = runs.get(city, (place, 0))
+        if start + length != place:
+            raise ValueError(f"the places of {city} in a ranking are not contiguous")
+        runs[city] = (start, length + 1)
+    return runs
+
+
+def similar_totals(docs: list[Document], rankings: dict) -> dict[URIRef, int]:
+    """similar-incentives' total without a city, for every clause with an instrument and a category:
+    the incentives of other cities (see similar_city) in the union of its keys' rankings."""
+    runs = {key: city_runs(entries) for key, entries in rankings.items()}
+    union: dict[frozenset, int] = {}  # the size of the union of the keys' rankings
+    own: dict[tuple[frozenset, str], int] = {}  # ... and of one city's runs in them
+    totals = {}
+    for d in docs:
+        city = similar_city(d)
+        for c in d.clauses:
+            if not c.instrument or not c.categories:
+                continue
+            keys = frozenset((slug, c.instrument) for slug in c.categories if (slug, c.instrument) in rankings)
+            total = 0
+            if city is not None and keys:
+                if keys not in union:
+                    union[keys] = len({entry[0] for key in keys for entry in rankings[key]})
+                if (keys, city) not in own:
+                    own[keys, city] = len({entry[0] for key in keys if city in runs[key]
+                                           for entry in _run(rankings[key], runs[key][city])})
+                total = union[keys] - own[keys, city]
+            totals[clause_iri(d.id, c.article_key, c.id)] = total
+    return totals
+
+
+def _run(entries: Sequence, run: tuple[int, int]) -> Sequence:
+    start, length = run
+    return entries[start:start + length]
+
+
+def similar_triples(docs: list[Document]):
+    """The rankings of similar-incentives with their city runs (pkg:RankRun), and pkg:similarTotal
+    on every clause with an instrument and a category."""
+    rankings = similar_rankings(docs)
+    for (slug, instrument), entries in sorted(rankings.items()):
+        yield from _ranking(SIMILAR, f"{segment(slug)}/{segment(instrument)}", [(iri, None) for _, _, iri in entries])
+        for city, (start, length) in city_runs(entries).items():
+            run = similar_run_iri(slug, instrument, city)
+            yield run, RDF.type, PKG.RankRun
+            yield run, PKG.cityName, Literal(city)
+            yield run, PKG.runStart, integer_literal(start)
+            yield run, PKG.runLength, integer_literal(length)
+    for clause, total in similar_totals(docs, rankings).items():
+        yield clause, PKG.similarTotal, integer_literal(total)

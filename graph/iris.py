@@ -11,6 +11,7 @@ from rdflib import Literal, URIRef
 from graph.namespaces import CAT, ID, XSD
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "]": "〕", "］": "〕", "】": "〕"})
 
 
@@ -40,6 +41,15 @@ def segment(text: str) -> str:
     if not text:
         return "_"
     return text if _SAFE_SEGMENT.fullmatch(text) else quote(text, safe="")
+
+
+def label_lang(text: str) -> str:
+    """The language tag a name is labelled with: zh when it has a Chinese character, else en.
+
+    >>> label_lang("温州"), label_lang("Wenzhou")
+    ('zh', 'en')
+    """
+    return "zh" if _CJK.search(text) else "en"
 
 
 def normalize_number(number: str) -> str:

@@ -9,8 +9,6 @@ canonical form (0.03 stays "0.03", 200000.0 becomes "200000"), the form Oxigraph
 """
 from __future__ import annotations
 
-import re
-
 from rdflib import Graph, Literal, URIRef
 
 from graph.digest import clause_lists
@@ -23,6 +21,7 @@ from graph.iris import (
     division_iri,
     doc_iri,
     funding_iri,
+    label_lang,
     normalize_number,
     segment,
 )
@@ -66,13 +65,6 @@ DIVISION_CLASSES = {
     "closing": PKG.ClosingPart,
 }
 CURRENCIES = {"CNY", "USD"}
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _lang(text: str) -> str:
-    return "zh" if _CJK.search(text) else "en"
-
 
 def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
@@ -124,7 +116,7 @@ class _DocumentBuilder:
         if self.city is not None and doc.city:
             add((node, PKG.city, self.city))
             add((self.city, RDF.type, SCHEMA.City))
-            add((self.city, RDFS.label, Literal(doc.city, lang=_lang(doc.city))))
+            add((self.city, RDFS.label, Literal(doc.city, lang=label_lang(doc.city))))
         else:  # labelled 未知 / unknown in the ontology; typed here so that queries keep the document
             add((node, PKG.city, PKG.unknownCity))
             add((PKG.unknownCity, RDF.type, SCHEMA.City))

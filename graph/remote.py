@@ -114,8 +114,14 @@ class RemoteStore:
         """Run SELECT, ASK, CONSTRUCT or DESCRIBE remotely; (columns, rows) as graph.store.query."""
         graph_result = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph_result else "application/sparql-results+json"
-        raw = self._send(self.query_url, "POST", sparql.encode("utf-8"),
-                         {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        try:
+            raw = self._send(self.query_url, "POST", sparql.encode("utf-8"),
+                             {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        except PolicyKGError as exc:  # the endpoint parses the query: its 400 is the syntax error
+            if " answered HTTP 400 " not in str(exc):
+                raise
+            raise PolicyKGError(f"SPARQL syntax error (the endpoint {self.query_url} says): "
+                                f"{str(exc).split(': ', 1)[-1]}") from None
         if graph_result:
             return _triples(raw, limit)
         try:

@@ -2,14 +2,28 @@
 
 compare-category and similar-incentives read pkg:capList, pkg:awardList ... instead of aggregating
 each clause's nodes; here every incentive of the corpus is aggregated from its nodes the slow way
-(tests/structured-lists.rq) and compared with its literals, list by list.
+(tests/structured-lists.rq) and compared with its literals, list by list. The materialised values and
+the similar-incentives rankings are checked the same way, and the rankings on a small example worked
+by hand (small_docs).
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+from rdflib import Literal, URIRef
+
+from graph import named_queries as nq
+from graph.digest import city_runs, clause_order, similar_rankings, similar_totals, similar_triples
+from graph.iris import clause_iri
 from graph.named_queries import normalise_value
+from graph.namespaces import ID, RDF, XSD
+from graph.namespaces import PKG as PKG_NS
 from graph.store import query
+from ingest.model import Clause, Document, Span, Validity
+from policykg import storedir
+from policykg.build import write
 
 HERE = Path(__file__).parent
 LISTS = {"rates": ("rateList", "decimal list"), "caps": ("capList", "list"), "awards": ("awardList", "list"),
@@ -176,3 +190,135 @@ def test_no_incentive_in_force_gives_no_spans():
     from graph.digest import force_spans
 
     assert force_spans([_doc("c", "C号", None, date(2024, 1, 1), 3)]) == []
+
+
+# --- the similar-incentives rankings (graph/digest.py, similar_triples) -----------------------------
+
+def small_docs():
+    """Five documents, one clause each or more: 丽水 ls/1/c1 (exhibition), ls/1/c2 (exhibition, talent);
+    温州 wz/1/c1 (exhibition), wz/1/c2 (talent), wz/1/c3 (exhibition, proportional); 杭州 hz/1/c1 (talent,
+    exhibition); un/1/c1 (exhibition) of an unknown city; fo/1/c1 (exhibition) of a city named in Latin
+    letters. Every instrument is fixed but wz/1/c3's."""
+    def clause(doc_id, n, categories, instrument="fixed"):
+        return Clause(id=f"{doc_id}/1/c{n}", doc_id=doc_id, article="一、", article_key="1", kind="incentive",
+                      text=f"第{n}项", span=Span(0, 3), categories=categories, instrument=instrument)
+
+    def doc(doc_id, city, number, clauses):
+        return Document(id=doc_id, file=f"synthetic/{doc_id}.txt", sha256="0" * 64, city=city, number=number,
+                        title=None, issuer=None, validity=Validity(), clauses=clauses)
+
+    return [doc("ls", "丽水", "丽1", [clause("ls", 1, ["exhibition"]), clause("ls", 2, ["exhibition", "talent"])]),
+            doc("wz", "温州", "温1", [clause("wz", 1, ["exhibition"]), clause("wz", 2, ["talent"]),
+                                     clause("wz", 3, ["exhibition"], "proportional")]),
+            doc("hz", "杭州", "杭1", [clause("hz", 1, ["talent", "exhibition"])]),
+            doc("un", None, "未1", [clause("un", 1, ["exhibition"])]),
+            doc("fo", "Foo", "F1", [clause("fo", 1, ["exhibition"])])]
+
+
+def test_similar_rankings_worked_by_hand():
+    docs = small_docs()
+    # sort keys: the unknown city first, then by city name as code points: Foo, 丽 (U+4E3D), 杭 (U+676D), 温 (U+6E29)
+    order = clause_order(docs)
+    assert [key for key, _ in sorted(order.items(), key=lambda item: item[1])] == [
+        ("un", "un/1/c1"), ("fo", "fo/1/c1"), ("ls", "ls/1/c1"), ("ls", "ls/1/c2"), ("hz", "hz/1/c1"),
+        ("wz", "wz/1/c1"), ("wz", "wz/1/c2"), ("wz", "wz/1/c3")]
+    rankings = similar_rankings(docs)
+    clause = {c.id: clause_iri(d.id, c.article_key, c.id) for d in docs for c in d.clauses}
+    # the unknown city's incentive has no city name: it is in no ranking
+    assert {key: [c for _, _, c in entries] for key, entries in rankings.items()} == {
+        ("exhibition", "fixed"): [clause[c] for c in ("fo/1/c1", "ls/1/c1", "ls/1/c2", "hz/1/c1", "wz/1/c1")],
+        ("talent", "fixed"): [clause[c] for c in ("ls/1/c2", "hz/1/c1", "wz/1/c2")],
+        ("exhibition", "proportional"): [clause["wz/1/c3"]]}
+    assert city_runs(rankings["exhibition", "fixed"]) == {"Foo": (0, 1), "丽水": (1, 2), "杭州": (3, 1), "温州": (4, 1)}
+    assert city_runs(rankings["talent", "fixed"]) == {"丽水": (0, 1), "杭州": (1, 1), "温州": (2, 1)}
+    totals = {c: similar_totals(docs, rankings)[iri] for c, iri in clause.items()}
+    assert totals == {
+        "ls/1/c1": 3,  # fo, hz, wz/1/c1
+        "ls/1/c2": 4,  # fo, hz (exhibition and talent: counted once), wz/1/c1, wz/1/c2
+        "hz/1/c1": 5,  # fo, ls/1/c1, ls/1/c2, wz/1/c1, wz/1/c2
+        "wz/1/c1": 4,  # fo, ls/1/c1, ls/1/c2, hz
+        "wz/1/c2": 2,  # ls/1/c2, hz
+        "wz/1/c3": 0,  # the only proportional one
+        "un/1/c1": 5,  # an unknown city (未知) is no city of the ranking: all five
+        "fo/1/c1": 0}  # a city labelled in English only: the query matches none (its city has no zh label)
+
+
+def test_similar_triples_spell_the_entries_runs_and_totals():
+    triples = set(similar_triples(small_docs()))
+    ranking = f"{ID}ranking/similar-incentives/exhibition/fixed"
+    assert (URIRef(ranking), PKG_NS.rankingTotal, Literal(5, datatype=XSD.integer)) in triples
+    assert (URIRef(ranking + "/2"), PKG_NS.rankedItem, clause_iri("ls", "1", "ls/1/c2")) in triples
+    run = URIRef(ranking + "/city/%E4%B8%BD%E6%B0%B4")  # 丽水, percent-encoded as SPARQL's ENCODE_FOR_URI does
+    assert {(p, o) for s, p, o in triples if s == run} == {
+        (RDF.type, PKG_NS.RankRun), (PKG_NS.cityName, Literal("丽水")),
+        (PKG_NS.runStart, Literal(1, datatype=XSD.integer)), (PKG_NS.runLength, Literal(2, datatype=XSD.integer))}
+    assert (clause_iri("hz", "1", "hz/1/c1"), PKG_NS.similarTotal, Literal(5, datatype=XSD.integer)) in triples
+    # 3 rankings (type, total), 9 entries (type, item), 8 runs (type, city, start, length), 8 totals
+    assert len(triples) == 3 * 2 + 9 * 2 + 8 * 4 + 8
+
+
+def test_similar_totals_and_rankings_say_what_the_structure_gives(built_store):
+    # the total the query used to count: incentives of another city with one of the clause's own
+    # categories and its instrument
+    counted = {r["given"]: r["n"] for r in rows_of(built_store, f"""
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?given (COUNT(DISTINCT ?counted) AS ?n) WHERE {{
+          ?given a <{PKG}Clause> ; <{PKG}instrument> ?i ; <{PKG}category> ?k ;
+                 <{PKG}document>/<{PKG}city>/rdfs:label ?city .
+          FILTER (LANG(?city) = "zh")
+          ?counted a <{PKG}Incentive> ; <{PKG}category> ?k ; <{PKG}instrument> ?i ; <{PKG}cityName> ?name .
+          FILTER (?name != STR(?city)) }} GROUP BY ?given""")}
+    stored = {r["c"]: r["n"] for r in rows_of(built_store, f"SELECT ?c ?n WHERE {{ ?c <{PKG}similarTotal> ?n }}")}
+    assert {c: n for c, n in stored.items() if n} == counted and len(counted) > 50  # 56 in the corpus
+    # every ranking: its entries in sort-key order, the incentives with its category and instrument
+    entries = rows_of(built_store, f"""
+        SELECT ?ranking ?entry ?key ?city WHERE {{
+          ?ranking a <{PKG}Ranking> . FILTER (CONTAINS(STR(?ranking), "/similar-incentives/"))
+          ?ranking <{PKG}rankingTotal> ?total .
+          ?entry <{PKG}rankedItem> ?c . FILTER (STRSTARTS(STR(?entry), CONCAT(STR(?ranking), "/")))
+          ?c <{PKG}sortKey> ?key ; <{PKG}cityName> ?city }}""")
+    by_ranking: dict[str, list] = {}
+    for r in entries:
+        by_ranking.setdefault(r["ranking"], []).append((int(r["entry"].rsplit("/", 1)[1]), r["key"], r["city"]))
+    members = rows_of(built_store, f"""
+        SELECT ?slug ?instrument (COUNT(?c) AS ?n) WHERE {{
+          ?c a <{PKG}Incentive> ; <{PKG}category> ?k ; <{PKG}instrument> ?i ; <{PKG}cityName> ?city .
+          BIND (STRAFTER(STR(?k), "/category/") AS ?slug) BIND (STRAFTER(STR(?i), "/instrument/") AS ?instrument)
+        }} GROUP BY ?slug ?instrument""")
+    assert {f"{ID}ranking/similar-incentives/{m['slug']}/{m['instrument']}": m["n"] for m in members} == \
+        {ranking: len(places) for ranking, places in by_ranking.items()}
+    runs = {(r["ranking"], r["city"]): (r["start"], r["length"]) for r in rows_of(built_store, f"""
+        SELECT ?ranking ?city ?start ?length WHERE {{ ?run a <{PKG}RankRun> ; <{PKG}cityName> ?city ;
+          <{PKG}runStart> ?start ; <{PKG}runLength> ?length . BIND (STRBEFORE(STR(?run), "/city/") AS ?ranking) }}""")}
+    for ranking, places in by_ranking.items():
+        places.sort()
+        assert [p for p, _, _ in places] == list(range(len(places)))
+        assert [k for _, k, _ in places] == sorted(k for _, k, _ in places)
+        for city in {c for _, _, c in places}:
+            at = [p for p, _, c in places if c == city]
+            assert runs[ranking, city] == (at[0], len(at))
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    """A store built from small_docs() by the build's own writer (graph, materialised values, rankings)."""
+    store = tmp_path_factory.mktemp("small") / "store"
+    with storedir.writing(store):
+        write(small_docs(), {}, store, time.perf_counter())
+    return store
+
+
+def test_similar_incentives_pages_on_the_small_store(small_store):
+    def page(**params):
+        found = nq.run_page("similar-incentives", params, "rdf", small_store)
+        return [r[3] for r in found.rows], found.total
+
+    assert page(clause="un/1/c1") == (["fo/1/c1", "ls/1/c1", "ls/1/c2", "hz/1/c1", "wz/1/c1"], 5)  # unknown city: all
+    assert page(clause="fo/1/c1") == ([], 0)  # its city has no zh label
+    assert page(clause="hz/1/c1", city="Foo") == (["fo/1/c1"], 1)
+    assert page(clause="ls/1/c1", limit="1", offset="1") == (["hz/1/c1"], 3)  # its own run (丽水) skipped
+    assert page(clause="wz/1/c1", limit="2", offset="1") == (["ls/1/c1", "ls/1/c2"], 4)
+    assert page(clause="ls/1/c2", limit="2", offset="1") == (["hz/1/c1", "wz/1/c1"], 4)  # two keys merged
+    assert page(clause="hz/1/c1", city="丽水", limit="1", offset="1") == (["ls/1/c2"], 2)  # in both runs: once
+    assert page(clause="hz/1/c1", city="杭州") == ([], 0)
+    assert page(clause="wz/1/c3") == ([], 0)

@@ -285,6 +285,28 @@ def test_cross_references_and_similar_incentives(built_store):
     assert all("independent-site" in r["shared_categories"] and r["city"] != "温州" for r in similar)
 
 
+def test_similar_incentives_of_a_clause_with_three_categories(built_store):
+    # 温州 二、9: 新获得国家级服务贸易发展基地（园区）的，给予 80万元的一次性奖励 (demonstration-award,
+    # industrial-park, service-trade; a fixed sum). Fixed sums of the other cities in one of them:
+    # 丽水 四、 (产业园区 100万元), 台州 附件一、（三） (出口知名品牌 10万元), 运城 第三条（二） (示范园区 50万元:
+    # both demonstration-award and industrial-park, listed once) and 第三条（三） (示范企业, two clauses);
+    # service-trade has no fixed sum elsewhere.
+    page = nq.run_page("similar-incentives", {"clause": "wenzhou-2022-60/2.9/c1"}, "rdf", built_store)
+    rows = rows_as_dicts(page.columns, page.rows)
+    assert [(r["city"], r["article"], r["shared_categories"]) for r in rows] == [
+        ("丽水", "四、", ("industrial-park",)), ("台州", "附件一、（三）", ("demonstration-award",)),
+        ("运城", "第三条（二）", ("demonstration-award", "industrial-park")),
+        ("运城", "第三条（三）", ("demonstration-award",)), ("运城", "第三条（三）", ("demonstration-award",))]
+    assert page.total == 5 and rows[2]["awards"] == ("500000 CNY",)
+    page = nq.run_page("similar-incentives", {"clause": "wenzhou-2022-60/2.9/c1", "city": "运城", "limit": "1",
+                                              "offset": "1"}, "rdf", built_store)
+    assert ([r[3] for r in page.rows], page.total) == (["yuncheng-2024-10/3.3/c1"], 3)
+    # the clause's own city as the filter, and a clause no other city matches: no rows, total 0
+    for params in ({"clause": "wenzhou-2022-60/2.9/c1", "city": "温州"}, {"clause": "lishui-2021-67/2/c4"}):
+        page = nq.run_page("similar-incentives", params, "rdf", built_store)
+        assert (page.rows, page.total) == ([], 0)
+
+
 # --- the command line ------------------------------------------------------------------------------
 
 def test_cli_lists_and_runs_named_queries(built_store):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,10 @@ import pytest
 
 from graph import named_queries as nq
 from graph import neo4j as pg_neo4j
+from policykg import storedir
+from policykg.build import write
 from policykg.errors import PolicyKGError
+from tests.test_digest import small_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +43,27 @@ CASES = {
     "funding-rules": [ALL, {"city": "杭州"}, {"city": "运城市"}, {"limit": "3", "offset": "9"}],
     "similar-incentives": [{"clause": "lishui-2021-67/2/c1"}, {"clause": "hangzhou-2023-9/2.3/c1"}, {"clause": "wenzhou-2022-60/1.2/c1"},
                            {"clause": "yuncheng-2024-10/3.1/c1", "city": "杭州"},
-                           {"clause": "wenzhou-2022-60/1.2/c1", "limit": "1", "offset": "1"}],
+                           {"clause": "wenzhou-2022-60/1.2/c1", "limit": "1", "offset": "1"},
+                           # two categories: the first offset + limit of each, merged
+                           {"clause": "hangzhou-2023-9/2.4/c3", **ALL}, {"clause": "hangzhou-2023-9/2.4/c3", "limit": "3", "offset": "2"},
+                           # three categories, one incentive (运城 第三条（二）) sharing two of them: listed once
+                           {"clause": "wenzhou-2022-60/2.9/c1", **ALL}, {"clause": "wenzhou-2022-60/2.9/c1", "city": "运城"},
+                           {"clause": "wenzhou-2022-60/2.9/c1", "city": "运城", "limit": "1", "offset": "1"},
+                           {"clause": "taizhou-2024-26/annex.1.3/c1", "city": "杭州"},
+                           # one category, its own city's run in the middle of the ranking (台州, 温州 x3, 运城 x3)
+                           {"clause": "wenzhou-2022-60/1.4/c1", "limit": "2", "offset": "1"},
+                           {"clause": "wenzhou-2022-60/1.4/c1", "city": "运城", "limit": "2", "offset": "1"}],
+}
+# Pages with no rows, and their totals (hand-counted from the cases above): past the end, the clause's own
+# city as the filter, a city past the end of its run, and a clause whose category and instrument no
+# other city has (丽水 二、 postage, by reference; 温州 一、1 import, per unit).
+EMPTY = {
+    "similar-incentives": [({"clause": "hangzhou-2023-9/2.4/c3", "offset": "7"}, 7),
+                           ({"clause": "wenzhou-2022-60/1.4/c1", "offset": "50", "limit": "3"}, 4),
+                           ({"clause": "wenzhou-2022-60/1.2/c1", "city": "温州"}, 0),
+                           ({"clause": "wenzhou-2022-60/2.9/c1", "city": "运城", "offset": "3"}, 3),
+                           ({"clause": "lishui-2021-67/2/c4"}, 0), ({"clause": "wenzhou-2022-60/1.1/c1"}, 0),
+                           ({"clause": "wenzhou-2022-60/1.1/c1", "city": "杭州"}, 0)],
 }
 
 
@@ -77,6 +101,15 @@ def test_same_rows_on_both_backends(built_store, neo4j_loaded, name, params):
     assert rdf.rows, f"{name} {params} returns no rows: a vacuous parity case"
     assert neo4j.rows == rdf.rows  # the same rows in the same order
     assert neo4j.total == rdf.total >= len(rdf.rows)
+
+
+@pytest.mark.parametrize("name, params, total", [(n, p, t) for n, cases in EMPTY.items() for p, t in cases],
+                         ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items())
+                         if isinstance(v, dict) else str(v))
+def test_empty_pages_and_their_totals_on_both_backends(built_store, neo4j_loaded, name, params, total):
+    for backend, settings in (("rdf", None), ("neo4j", neo4j_loaded)):
+        page = nq.run_page(name, params, backend, built_store, settings)
+        assert (page.rows, page.total) == ([], total), backend
 
 
 @pytest.mark.parametrize("name, params", [(n, cases[0]) for n, cases in CASES.items()], ids=list(CASES))
@@ -145,3 +178,26 @@ def test_policykg_query_name_runs_on_both_backends(built_store, neo4j_loaded):
     neo4j = run_cli("query", *common, "--backend", "neo4j")
     assert rdf.returncode == 0 and neo4j.returncode == 0, rdf.stderr + neo4j.stderr
     assert neo4j.stdout == rdf.stdout and "75" in rdf.stdout
+
+
+def test_similar_incentives_of_unknown_and_latin_named_cities_on_both_backends(built_store, neo4j_loaded, tmp_path):
+    """The small store of tests/test_digest.py (a city unknown, one named in Latin letters, incentives in
+    two of a clause's rankings), every clause, city and page alike on both backends; the corpus is
+    loaded again afterwards for the tests that follow."""
+    store = tmp_path / "store"
+    with storedir.writing(store):
+        write(small_docs(), {}, store, time.perf_counter())
+    try:
+        pg_neo4j.load(store, neo4j_loaded)
+        with_rows = 0
+        for clause in ("ls/1/c1", "ls/1/c2", "hz/1/c1", "wz/1/c1", "wz/1/c2", "wz/1/c3", "un/1/c1", "fo/1/c1"):
+            for city in (None, "丽水", "温州", "Foo", "未知"):
+                for limit, offset in (("100", "0"), ("2", "1"), ("1", "3")):
+                    params = {"clause": clause, "limit": limit, "offset": offset, **({"city": city} if city else {})}
+                    rdf = nq.run_page("similar-incentives", params, "rdf", store)
+                    neo4j = nq.run_page("similar-incentives", params, "neo4j", store, neo4j_loaded)
+                    assert (neo4j.rows, neo4j.total) == (rdf.rows, rdf.total), params
+                    with_rows += bool(rdf.rows)
+        assert with_rows > 20
+    finally:
+        pg_neo4j.load(built_store, neo4j_loaded)

@@ -48,7 +48,8 @@ DELETE_BATCH = 10000
 WRITERS = 2  # write transactions at once: Neo4j runs each on one core
 # Properties the named queries look nodes up by (queries/*.cypher), indexed at load.
 QUERY_INDEXES = (("Clause", "identifier"), ("Incentive", "sortKey"),  # sortKey: index-ordered pages
-                 ("ValiditySpan", "spanStart"))  # the span holding a date: an index-backed ORDER BY
+                 ("ValiditySpan", "spanStart"),  # the span holding a date: an index-backed ORDER BY
+                 ("RankRun", "cityName"))  # similar-incentives: a city's runs
 
 
 @dataclass
