@@ -195,7 +195,10 @@ def test_named_queries_answer_on_the_endpoint_as_on_the_store(root, built_store,
     cases = [("top-caps", {"category": "exhibition", "limit": "3"}),
              ("cross-references", {"limit": "4", "offset": "4"}),
              ("in-force-on", {"date": "2024-06-01", "limit": "5", "offset": "20"}),
-             ("in-force-on", {"date": "2024-06-01", "city": "杭州"})]
+             ("in-force-on", {"date": "2024-06-01", "city": "杭州"}),
+             ("similar-incentives", {"clause": "wenzhou-2022-60/2.9/c1"}),  # three categories: rankings merged
+             ("similar-incentives", {"clause": "yuncheng-2024-10/3.1/c1", "city": "杭州"}),  # a city's runs (ENCODE_FOR_URI)
+             ("compare-category", {"category": "exhibition", "limit": "3", "offset": "2"})]
     for name, params in cases:
         remote = nq.run_page(name, params, "rdf", url, timeout_s=120)
         local = nq.run_page(name, params, "rdf", built_store)
