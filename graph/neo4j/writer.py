@@ -128,13 +128,14 @@ class _Job:
 
 @dataclass
 class Existing:
-    """What the database held before a load: what it said was wrong (session.load_problem), and
-    the policykg nodes (iri -> internal id, labels) and relationships ((type, from id, to id) ->
-    relationship ids) in it."""
+    """What the database held before a load: what it said was wrong (session.load_problem), the
+    policykg nodes (iri -> internal id, labels) and relationships ((type, from id, to id) ->
+    relationship ids) in it, and the ids of relationships with properties (replaced: stale)."""
     problem: str = ""
     had_nodes: bool = False
     nodes: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     relationships: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
+    with_properties: list[int] = field(default_factory=list)
 
 
 def prepare(driver, database: str | None, model: PGModel) -> Existing:
@@ -148,7 +149,7 @@ def prepare(driver, database: str | None, model: PGModel) -> Existing:
         had_nodes = session.run(f"MATCH (n:{RESOURCE_LABEL}) RETURN count(n) AS n").single()["n"] > 0
         if not had_nodes:
             return Existing(problem)
-        return Existing(problem, True, _existing_nodes(session), _existing_relationships(session))
+        return Existing(problem, True, _existing_nodes(session), *_existing_relationships(session))
 
 
 def write_property_graph(driver, database: str | None, pg: PropertyGraph, model: PGModel,
@@ -205,7 +206,7 @@ def write_property_graph(driver, database: str | None, pg: PropertyGraph, model:
     _run_jobs(driver, database, jobs, writers, progress)
 
     stale_nodes = 0
-    stale_ids = [rel_id for rel_ids in stale_rels.values() for rel_id in rel_ids]
+    stale_ids = [rel_id for rel_ids in stale_rels.values() for rel_id in rel_ids] + existing.with_properties
     with driver.session(database=database) as session:
         for batch in _batches(stale_ids, DELETE_BATCH):
             session.execute_write(_run, "UNWIND $ids AS id MATCH ()-[r]->() WHERE id(r) = id DELETE r", {"ids": batch})
@@ -244,17 +245,22 @@ def _existing_nodes(session) -> dict[str, tuple[int, list[str]]]:
     return {iri: (node_id, labels) for iri, node_id, labels in record["nodes"]}
 
 
-def _existing_relationships(session) -> dict[tuple[str, int, int], list[int]]:
-    """(type, from id, to id) -> ids of every relationship between two Resource nodes, read as one
-    column per type (half the time of one row per relationship)."""
+def _existing_relationships(session) -> tuple[dict[tuple[str, int, int], list[int]], list[int]]:
+    """(type, from id, to id) -> ids of every relationship between two Resource nodes, and apart the
+    ids of those with properties (the loader writes none: an earlier version's `load_id`, or a
+    change by hand), read as one column per type (half the time of one row per relationship)."""
     out: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    with_properties: list[int] = []
     for record in session.run(f"MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
-                              "WITH type(r) AS type, id(a) AS a, id(b) AS b, id(r) AS r "
-                              "RETURN type, collect(a) AS a, collect(b) AS b, collect(r) AS r"):
+                              "WITH type(r) AS type, id(a) AS a, id(b) AS b, id(r) AS r, size(keys(r)) > 0 AS p "
+                              "RETURN type, collect(a) AS a, collect(b) AS b, collect(r) AS r, collect(p) AS p"):
         rel_type = record["type"]
-        for a, b, rel_id in zip(record["a"], record["b"], record["r"]):
-            out[(rel_type, a, b)].append(rel_id)
-    return dict(out)
+        for a, b, rel_id, has_properties in zip(record["a"], record["b"], record["r"], record["p"]):
+            if has_properties:
+                with_properties.append(rel_id)
+            else:
+                out[(rel_type, a, b)].append(rel_id)
+    return dict(out), with_properties
 
 
 def _remove_stale_labels(session, pg: PropertyGraph, allowed: set[str], existing: dict) -> None:
