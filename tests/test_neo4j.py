@@ -232,6 +232,34 @@ def test_a_first_load_gives_the_same_graph_and_schema_as_a_reload(settings, buil
     assert schema <= {r[0] for r in read(settings, "SHOW INDEXES YIELD name RETURN name")}
 
 
+def test_a_reload_after_a_partial_load_leaves_one_node_per_iri_and_one_relationship_each(settings, built_store, loaded):
+    """A load cut short after the nodes of some labels, with one relationship there twice and one
+    with a property (an earlier version's load_id): the next load creates only what is missing (from
+    the relationships it read first), removes the copy, replaces the one with a property, and leaves
+    exactly one node per IRI and the graph of a clean load."""
+    before = dump(settings)
+    caps = read(settings, "MATCH (n:Cap) RETURN count(n)")[0][0]
+    assert caps > 0
+    with pg_neo4j.connect(settings) as driver:
+        db = settings["database"]
+        driver.execute_query("MATCH (n:Cap) DETACH DELETE n", database_=db)  # never written
+        driver.execute_query("MATCH (a:Clause {identifier: 'wenzhou-2022-60/1.2/c1'})-[:IS_PART_OF]->(b) "
+                             "CREATE (a)-[:IS_PART_OF]->(b)", database_=db)  # there twice
+        driver.execute_query("MATCH (:Document {identifier: 'wenzhou-2022-60'})-[r:CITY]->() SET r.load_id = 'old'",
+                             database_=db)
+        driver.execute_query(f"MATCH (m:{pg_neo4j.LOAD_LABEL}) SET m.state = 'loading'", database_=db)
+    report = pg_neo4j.load(built_store, settings)
+    assert report.repaired.startswith("a load was cut short")
+    assert (report.stale_nodes, report.stale_relationships) == (0, 2)
+    assert read(settings, f"MATCH (n:{RESOURCE_LABEL}) WITH n.iri AS iri, count(*) AS copies WHERE copies > 1 "
+                          "RETURN count(iri)") == [(0,)]
+    assert read(settings, "MATCH (n:Cap) RETURN count(n)") == [(caps,)]
+    assert read(settings, "MATCH (:Clause {identifier: 'wenzhou-2022-60/1.2/c1'})-[r:IS_PART_OF]->() "
+                          "RETURN count(r)") == [(1,)]
+    assert read(settings, "MATCH (:Document {identifier: 'wenzhou-2022-60'})-[r:CITY]->() RETURN properties(r)") == [({},)]
+    assert dump(settings) == before
+
+
 def test_a_graph_on_a_sparql_endpoint_loads_like_the_store_folder(settings, built_store, loaded):
     """`policykg neo4j load --store URL`: the same graph pushed to Fuseki gives the same Neo4j graph."""
     from graph.remote import push

@@ -62,7 +62,10 @@ def test_a_load_cut_short_by_a_stopped_server_is_reported_and_repaired(built_sto
                    "--format", "csv")
     assert expected.returncode == 0, expected.stderr
 
-    load = subprocess.Popen([sys.executable, "-m", "policykg.cli", "neo4j", "load", "--store", str(built_store)],
+    # small batches: the corpus loads in a second or two in batches of 10,000, which leaves no time
+    # to stop the server in the middle; batches of 20 make the same load last long enough
+    load = subprocess.Popen([sys.executable, "-m", "policykg.cli", "neo4j", "load", "--store", str(built_store),
+                             "--batch-size", "20"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     started = time.monotonic()
     try:
