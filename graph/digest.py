@@ -39,7 +39,7 @@ from graph.iris import (
     segment,
 )
 from graph.namespaces import ID, PKG, RDF, XSD
-from graph.store import FORMAT_NODE, STORE_FORMAT
+from graph.store import format_mark
 from graph.vocabulary import COMPARISONS, symbols, term_label
 from ingest.categories import scheme, with_broader
 from ingest.model import UNKNOWN_CITY, Amount, Bonus, Clause, Document, FundingRule, Threshold, Tier
@@ -306,8 +306,7 @@ def derived_triples(docs: list[Document]):
     `materialise` adds, computed as read."""
     yield from materialised_triples(docs)
     yield from span_triples(docs)
-    yield (FORMAT_NODE, RDF.type, PKG.Store)
-    yield (FORMAT_NODE, PKG.storeFormat, Literal(STORE_FORMAT))
+    yield from format_mark()
     yield from ranking_triples(docs)
 
 

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +25,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from graph.namespaces import ID, PKG, PREFIXES, XSD, bind_prefixes
+from graph.namespaces import ID, PKG, PREFIXES, RDF, XSD, bind_prefixes
 from policykg.errors import PolicyKGError
 
 STORE_SUBDIR = "oxigraph"
@@ -63,7 +64,8 @@ class StoreWriter:
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_SUBDIR}-new-", dir=self.store_dir))
         self.db = ox.Store(str(self.tmp))
 
-    def add(self, graph: Graph) -> None:
+    def add(self, graph: Graph | Iterable[tuple]) -> None:
+        """Add the triples of an rdflib Graph, or any iterable of (s, p, o) rdflib terms."""
         ox, graph_name = self.ox, self.ox.DefaultGraph()
         cache: dict = {}
 
@@ -262,16 +264,27 @@ def _reader(store_dir: Path | str):
         return db
 
 
+def format_mark() -> list[tuple]:
+    """The triples that say a store is of this version's format (graph.digest.materialise writes them
+    at the end of a build)."""
+    return [(FORMAT_NODE, RDF.type, PKG.Store), (FORMAT_NODE, PKG.storeFormat, Literal(STORE_FORMAT))]
+
+
 def check_format(db, store_dir: Path | str) -> None:
-    """Refuse, in one line, a store whose format (pkg:storeFormat) is not this version's."""
+    """Refuse, in one line, a build of another format: its pkg:storeFormat is not STORE_FORMAT, or it
+    has none but holds materialised values (pkg:sortKey: a build of an earlier version). A graph
+    written as it is (write_store: no materialised values, no mark) is queried as it is."""
     import pyoxigraph as ox
 
     found = [q.object.value for q in db.quads_for_pattern(ox.NamedNode(str(FORMAT_NODE)),
                                                           ox.NamedNode(str(PKG.storeFormat)), None)]
-    if found != [str(STORE_FORMAT)]:
-        was = f"format {found[0]}" if found else "no format mark"
-        raise PolicyKGError(f"the store at {store_dir} was built by another version of policykg ({was}; this "
-                            f"version reads format {STORE_FORMAT}): run `policykg build` to rebuild it")
+    if found == [str(STORE_FORMAT)]:
+        return
+    if not found and next(iter(db.quads_for_pattern(None, ox.NamedNode(str(PKG.sortKey)), None)), None) is None:
+        return
+    was = f"format {found[0]}" if found else "no format mark"
+    raise PolicyKGError(f"the store at {store_dir} was built by another version of policykg ({was}; this "
+                        f"version reads format {STORE_FORMAT}): run `policykg build` to rebuild it")
 
 
 def require_current_format(store_dir: Path | str) -> None:

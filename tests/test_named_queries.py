@@ -386,6 +386,14 @@ def test_a_store_of_an_older_format_is_refused_with_one_line_saying_rebuild(buil
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and f"format {STORE_FORMAT - 1}" in lines[0] and "policykg build" in lines[0], lines
+    # a build of the version before the mark: materialised values (pkg:sortKey) and no mark at all
+    db = ox.Store(str((old / "oxigraph").resolve()))
+    for q in list(db.quads_for_pattern(mark, None, None)):
+        db.remove(q)
+    db.flush()
+    del db
+    done = cli("query", "top-caps", "--store", str(old), "--param", "category=exhibition")
+    assert done.returncode == 2 and "no format mark" in done.stderr and "policykg build" in done.stderr
     assert cli("query", "in-force-on", "--store", str(built_store), "--param", "date=2024-06-01").returncode == 0
 
 
