@@ -285,7 +285,7 @@ def span_triples(docs: list[Document]):
         span = ID[f"in-force/{day.isoformat()}"]
         yield span, RDF.type, PKG.ValiditySpan
         yield span, PKG.spanStart, Literal(day)
-        yield span, PKG.inForceCount, Literal(count, datatype=XSD.integer)
+        yield span, PKG.inForceCount, integer_literal(count)
         yield span, PKG.inForceMarks, Literal("".join(f"{m:0{MARK_WIDTH}d}" for m in marks))
 
 
@@ -386,7 +386,7 @@ def ranking_triples(docs: list[Document]):
     for slug, incentives in sorted(category_ranking(docs).items()):
         ranking = ranking_iri("compare-category", slug)
         yield ranking, RDF.type, PKG.Ranking
-        yield ranking, PKG.rankingTotal, Literal(len(incentives), datatype=XSD.integer)
+        yield ranking, PKG.rankingTotal, integer_literal(len(incentives))
         for rank, node in enumerate(incentives):
             yield node, PKG.categoryRank, Literal(f"{slug}/{rank}")
 

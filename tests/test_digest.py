@@ -184,6 +184,16 @@ def test_validity_spans_count_and_mark_the_incentives_in_force(monkeypatch):
     assert spans == [("2024-01-01", 2, [0, 2]), ("2024-06-01", 4, [0, 3, 5]), ("2025-01-01", 2, [3, 5])]
 
 
+def test_in_force_on_reads_the_marks_as_the_build_writes_them():
+    """queries/in-force-on.rq spells the marks' width and spacing as numbers: they are the build's."""
+    from graph import digest
+    from graph.named_queries import load_query
+
+    text = load_query("in-force-on").sparql
+    assert digest.MARK_EVERY == 100 and text.count("FLOOR($offset / 100)") >= 2
+    assert digest.MARK_WIDTH == 8 and "STRLEN(?marks) / 8" in text and "?first * 8 + 1, 8" in text
+
+
 def test_no_incentive_in_force_gives_no_spans():
     from datetime import date
 

@@ -370,16 +370,17 @@ def test_a_store_of_an_older_format_is_refused_with_one_line_saying_rebuild(buil
 
     import pyoxigraph as ox
 
+    from graph.namespaces import PKG, XSD
     from graph.store import FORMAT_NODE, STORE_FORMAT
 
     old = tmp_path / "store"
     shutil.copytree(built_store, old, symlinks=True)
     db = ox.Store(str((old / "oxigraph").resolve()))
     mark = ox.NamedNode(str(FORMAT_NODE))
-    for q in list(db.quads_for_pattern(mark, ox.NamedNode(nq_pkg("storeFormat")), None)):
+    for q in list(db.quads_for_pattern(mark, ox.NamedNode(str(PKG.storeFormat)), None)):
         db.remove(q)
-    db.add(ox.Quad(mark, ox.NamedNode(nq_pkg("storeFormat")), ox.Literal(str(STORE_FORMAT - 1),
-                   datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    db.add(ox.Quad(mark, ox.NamedNode(str(PKG.storeFormat)), ox.Literal(str(STORE_FORMAT - 1),
+                   datatype=ox.NamedNode(str(XSD.integer)))))
     db.flush()
     del db
     done = cli("query", "in-force-on", "--store", str(old), "--param", "date=2024-06-01")
@@ -395,7 +396,3 @@ def test_a_store_of_an_older_format_is_refused_with_one_line_saying_rebuild(buil
     done = cli("query", "top-caps", "--store", str(old), "--param", "category=exhibition")
     assert done.returncode == 2 and "no format mark" in done.stderr and "policykg build" in done.stderr
     assert cli("query", "in-force-on", "--store", str(built_store), "--param", "date=2024-06-01").returncode == 0
-
-
-def nq_pkg(local: str) -> str:
-    return "https://w3id.org/policykg/ontology#" + local
